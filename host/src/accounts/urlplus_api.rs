@@ -1,0 +1,160 @@
+//! `/api/account*`: urlplus's account endpoints and API-key management, in
+//! urlplus's envelope.
+
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use chrono_tz::Tz;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi, Tags};
+
+use super::{Accounts, KeyRow};
+use crate::http::credentials::Auth;
+use crate::http::envelope::{UrlplusDone, UrlplusError, UrlplusOk};
+
+#[derive(Tags)]
+enum ApiTags {
+    /// urlplus-compatible account and API keys.
+    #[oai(rename = "urlplus: account")]
+    UrlplusAccount,
+}
+
+type Answer<T> = Result<UrlplusOk<T>, UrlplusError>;
+type Done = Result<UrlplusDone, UrlplusError>;
+
+#[derive(Debug, Object)]
+pub struct AccountView {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub avatar: String,
+    /// Membership level. A self-hosted Waymark has one: `pro`.
+    pub status: String,
+    /// When the membership ends; `null`: never.
+    pub expires: Option<String>,
+    /// `YYYY-MM-DD HH:MM:SS` in the server's time zone.
+    pub registered: String,
+}
+
+#[derive(Debug, Object)]
+pub struct AccountUpdate {
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct KeyView {
+    pub id: i64,
+    pub name: String,
+    /// The key's first characters, to tell keys apart.
+    pub prefix: String,
+    pub created: String,
+    pub last_used: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct KeyList {
+    pub keys: Vec<KeyView>,
+}
+
+#[derive(Debug, Object)]
+pub struct NewKeyRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Object)]
+pub struct NewKeyView {
+    pub id: i64,
+    pub name: String,
+    /// The whole key. Shown once: only its hash is stored.
+    pub key: String,
+    pub prefix: String,
+    pub created: String,
+}
+
+pub struct UrlplusAccountApi {
+    pub accounts: Arc<Accounts>,
+    pub tz: Tz,
+}
+
+impl UrlplusAccountApi {
+    fn date(&self, ms: i64) -> String {
+        self.tz
+            .timestamp_millis_opt(ms)
+            .single()
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    }
+
+    fn key_view(&self, key: &KeyRow) -> KeyView {
+        KeyView {
+            id: key.id,
+            name: key.name.clone(),
+            prefix: key.prefix.clone(),
+            created: self.date(key.created_at),
+            last_used: key.last_used_at.map(|ms| self.date(ms)),
+        }
+    }
+}
+
+#[OpenApi(tag = "ApiTags::UrlplusAccount")]
+impl UrlplusAccountApi {
+    /// The account the credential belongs to.
+    #[oai(path = "/api/account", method = "get")]
+    async fn account(&self, auth: Auth) -> Answer<AccountView> {
+        let user = self.accounts.user(auth.user_id()).await?;
+        Ok(UrlplusOk::data(AccountView {
+            id: user.id,
+            email: user.email,
+            username: user.username,
+            avatar: user.avatar,
+            status: "pro".into(),
+            expires: None,
+            registered: self.date(user.created_at),
+        }))
+    }
+
+    /// Change email and/or password. A new password revokes the account's
+    /// refresh tokens; API keys keep working.
+    #[oai(path = "/api/account/update", method = "put")]
+    async fn update(&self, auth: Auth, body: Json<AccountUpdate>) -> Done {
+        if body.email.is_none() && body.password.is_none() {
+            return Err(crate::http::Failure::bad_request("nothing to update: send email and/or password").into());
+        }
+        if let Some(email) = &body.email {
+            self.accounts.update_profile(auth.user_id(), None, Some(email)).await?;
+        }
+        if let Some(password) = &body.password {
+            self.accounts.set_password(auth.user_id(), password).await?;
+        }
+        Ok(UrlplusDone::message("Account has been successfully updated."))
+    }
+
+    /// The account's active API keys (never the keys themselves).
+    #[oai(path = "/api/account/keys", method = "get")]
+    async fn keys(&self, auth: Auth) -> Answer<KeyList> {
+        let keys = self.accounts.keys(auth.user_id()).await?;
+        Ok(UrlplusOk::data(KeyList { keys: keys.iter().map(|k| self.key_view(k)).collect() }))
+    }
+
+    /// Create an API key. The answer is the only time the key is shown.
+    #[oai(path = "/api/account/keys", method = "post")]
+    async fn create_key(&self, auth: Auth, body: Json<NewKeyRequest>) -> Answer<NewKeyView> {
+        let new = self.accounts.create_key(auth.user_id(), &body.name).await?;
+        Ok(UrlplusOk::data(NewKeyView {
+            id: new.row.id,
+            name: new.row.name.clone(),
+            prefix: new.row.prefix.clone(),
+            created: self.date(new.row.created_at),
+            key: new.key,
+        }))
+    }
+
+    /// Revoke an API key; it stops working at once.
+    #[oai(path = "/api/account/keys/:id", method = "delete")]
+    async fn delete_key(&self, auth: Auth, id: Path<i64>) -> Done {
+        self.accounts.revoke_key(auth.user_id(), id.0).await?;
+        Ok(UrlplusDone::message("API key has been revoked."))
+    }
+}

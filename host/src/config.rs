@@ -1,0 +1,247 @@
+//! The one configuration of a Waymark server.
+//!
+//! Layers, later wins: built-in defaults → `waymark.toml` (path from `--config`
+//! or `WAYMARK_CONFIG`) → `WAYMARK_*` environment variables, where `__`
+//! separates nesting levels (`WAYMARK_METERING__ENABLED=false` sets
+//! `metering.enabled`). This struct is the reference manual: every field says
+//! what it does and why its default is what it is.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+use crate::metering::MeteringConfig;
+
+/// Everything a running server needs to know, fully validated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Socket address to listen on. Port 0 picks a free port (the chosen
+    /// address is logged as `listening on …`).
+    pub listen: SocketAddr,
+    /// Directory for the SQLite database, generated secrets and the plugin
+    /// store. Created at start if missing.
+    pub data_dir: PathBuf,
+    /// Unset: SQLite at `<data_dir>/waymark.db`. `postgres://…`: PostgreSQL,
+    /// the engine for several replicas sharing one database.
+    pub database_url: Option<String>,
+    /// Base URL for links the API returns (short links, QR pages). Defaults to
+    /// `http://<listen>`.
+    pub public_url: Option<String>,
+    /// IANA time-zone name that defines "today" for daily counters and quota
+    /// resets.
+    pub timezone: String,
+    /// Peers whose `X-Forwarded-For` header is believed. Anyone else's client
+    /// IP is the socket's peer address, so a client cannot forge its way
+    /// around per-IP quotas.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Largest request body accepted, in bytes. JSON APIs need little; a
+    /// bounded body keeps one client from holding server memory hostage.
+    pub max_body_bytes: usize,
+    /// How long SIGTERM waits for in-flight requests before exiting anyway.
+    pub shutdown_grace_secs: u64,
+    /// Log filter in `tracing` syntax (`info`, `waymark=debug`, …).
+    pub log: String,
+    /// `text` for people, `json` for log shippers.
+    pub log_format: LogFormat,
+    pub auth: AuthConfig,
+    pub metering: MeteringConfig,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// HMAC secret for access JWTs. Unset: generated once and persisted (in
+    /// `<data_dir>/jwt_secret` with SQLite, in the shared database with
+    /// PostgreSQL so that every replica signs with the same key). Never logged.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of an access token. Pingoo documents `expires_in: 259200`.
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of a refresh token; each use rotates it.
+    pub refresh_token_ttl_secs: u64,
+    /// How long a resolved API key or user stays cached. A revoked key is
+    /// refused at once on the replica that revoked it and within this many
+    /// seconds on the others.
+    pub principal_cache_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            public_url: None,
+            timezone: "UTC".into(),
+            trusted_proxies: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            shutdown_grace_secs: 10,
+            log: "info".into(),
+            log_format: LogFormat::Text,
+            auth: AuthConfig::default(),
+            metering: MeteringConfig::default(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            access_token_ttl_secs: 259_200,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            principal_cache_secs: 5,
+        }
+    }
+}
+
+/// A configuration that cannot be used, named by its key so an operator can
+/// fix it from one line of output.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Figment(String),
+    #[error("invalid configuration: `{key}`: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+impl Config {
+    /// Loads defaults, then the TOML file (if given or named by
+    /// `WAYMARK_CONFIG`), then `WAYMARK_*` variables, and validates the result.
+    pub fn load(config_path: Option<&Path>) -> Result<Self, ConfigError> {
+        let env_path = std::env::var_os("WAYMARK_CONFIG").map(PathBuf::from);
+        let path = config_path.map(Path::to_path_buf).or(env_path);
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &path {
+            if !path.exists() {
+                return Err(ConfigError::Invalid {
+                    key: "config",
+                    reason: format!("file {} does not exist", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(
+            Env::prefixed("WAYMARK_")
+                .ignore(&["CONFIG", "TEST_DATABASE_URL"])
+                .split("__"),
+        );
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::Figment(one_line(&e)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.time_zone()?;
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "database_url",
+                reason: "expected postgres://…, postgresql://… or sqlite:…".into(),
+            });
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "public_url",
+                reason: "expected an http:// or https:// URL".into(),
+            });
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::Invalid {
+                key: "max_body_bytes",
+                reason: "must be greater than 0".into(),
+            });
+        }
+        if self.auth.access_token_ttl_secs == 0 || self.auth.refresh_token_ttl_secs == 0 {
+            return Err(ConfigError::Invalid {
+                key: "auth.access_token_ttl_secs",
+                reason: "token lifetimes must be greater than 0".into(),
+            });
+        }
+        self.metering
+            .validate()
+            .map_err(|(key, reason)| ConfigError::Invalid { key, reason })
+    }
+
+    /// The configured time zone; validated at load, so callers may rely on it.
+    pub fn time_zone(&self) -> Result<chrono_tz::Tz, ConfigError> {
+        self.timezone
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| ConfigError::Invalid {
+                key: "timezone",
+                reason: format!("`{}` is not an IANA time-zone name", self.timezone),
+            })
+    }
+
+    /// Base URL for links returned by the API, without a trailing slash.
+    pub fn public_base_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+}
+
+/// Figment errors can span several lines (one per nested cause); an operator
+/// wants the key and the reason on one.
+fn one_line(error: &figment::Error) -> String {
+    error
+        .clone()
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            if key.is_empty() {
+                e.kind.to_string()
+            } else {
+                format!("`{key}`: {}", e.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn bad_timezone_names_the_key() {
+        let config = Config {
+            timezone: "Mars/Olympus".into(),
+            ..Config::default()
+        };
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("`timezone`"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let figment = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[metering]\nenabled = \"perhaps\""));
+        let err = figment.extract::<Config>().unwrap_err();
+        assert!(one_line(&err).contains("metering.enabled"), "{}", one_line(&err));
+    }
+}

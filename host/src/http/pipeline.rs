@@ -1,0 +1,186 @@
+//! What every `/api` request goes through before and after its handler, in
+//! order: surface → body limit → credential → metering → handler → envelope.
+//!
+//! Errors raised anywhere on the way (a bad body, an unknown route, a refused
+//! credential, a full quota, a handler's own error) leave in the envelope of
+//! the request's surface, and metered answers carry `X-RateLimit-*` headers.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use poem::error::ReadBodyError;
+use poem::http::{HeaderValue, StatusCode};
+use poem::{Body, Endpoint, IntoResponse, Request, Response};
+
+use super::client_ip::client_ip;
+use super::credentials::{AuthState, credential, normalise_token_scheme};
+use super::envelope::{CodeBoxError, CounterError, PingooError, UnshortError, UrlplusError};
+use super::failure::{Failure, FailureKind};
+use super::surface::Surface;
+use crate::accounts::{AccountError, Accounts};
+use crate::metering::{Decision, Exceeded, Meter, Subject};
+
+/// Paths that are never metered: probes must not eat quotas.
+const UNMETERED: &[&str] = &["/api/health"];
+
+pub struct Pipeline {
+    pub accounts: Arc<Accounts>,
+    pub meter: Arc<Meter>,
+    pub max_body_bytes: usize,
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Pipeline {
+    pub async fn handle<E: Endpoint>(&self, next: &E, mut req: Request) -> poem::Result<Response> {
+        let Some(surface) = Surface::for_path(req.uri().path()) else {
+            return next.call(req).await.map(IntoResponse::into_response);
+        };
+        if let Err(failure) = self.limit_body(&mut req).await {
+            return Ok(surface.render(&failure));
+        }
+        let auth = match self.authenticate(&mut req).await {
+            Ok(auth) => auth,
+            Err(failure) => return Ok(surface.render(&failure)),
+        };
+        let ip = client_ip(&req, &self.trusted_proxies);
+        req.extensions_mut().insert(ClientIp(ip));
+        req.extensions_mut().insert(auth.clone());
+
+        let metered = if UNMETERED.contains(&req.uri().path()) {
+            None
+        } else {
+            match self.meter(surface, &auth, ip).await {
+                Ok(decision) => decision,
+                Err(exceeded) => return Ok(refusal(surface, exceeded)),
+            }
+        };
+
+        let mut response = match next.call(req).await {
+            Ok(response) => response.into_response(),
+            Err(error) => surface.render(&failure_of(error, &auth)),
+        };
+        if let Some(decision) = metered {
+            set_rate_headers(&mut response, &decision);
+        }
+        Ok(response)
+    }
+
+    /// Buffers the body up to the limit, so that no handler can be made to
+    /// read an unbounded one (a missing or lying Content-Length included).
+    async fn limit_body(&self, req: &mut Request) -> Result<(), Failure> {
+        let too_large = || {
+            Failure::new(
+                FailureKind::PayloadTooLarge,
+                format!("request body is larger than {} bytes", self.max_body_bytes),
+            )
+        };
+        let declared = req
+            .headers()
+            .get(poem::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > self.max_body_bytes as u64) {
+            return Err(too_large());
+        }
+        let bytes = req.take_body().into_bytes_limit(self.max_body_bytes).await;
+        match bytes {
+            Ok(bytes) => {
+                req.set_body(Body::from_bytes(bytes));
+                Ok(())
+            }
+            Err(ReadBodyError::PayloadTooLarge) => Err(too_large()),
+            Err(error) => Err(Failure::bad_request(format!("could not read request body: {error}"))),
+        }
+    }
+
+    async fn authenticate(&self, req: &mut Request) -> Result<AuthState, Failure> {
+        normalise_token_scheme(req);
+        let Some(credential) = credential(req) else {
+            return Ok(AuthState::Anonymous);
+        };
+        match self.accounts.authenticate(&credential).await {
+            Ok(principal) => Ok(AuthState::Authenticated(principal)),
+            Err(AccountError::Store(error)) => Err(Failure::internal(&error)),
+            Err(refused) => Ok(AuthState::Rejected(refused.to_string())),
+        }
+    }
+
+    /// Authenticated callers count against their user; everyone else (a
+    /// refused credential included) against their IP.
+    async fn meter(&self, surface: Surface, auth: &AuthState, ip: Option<IpAddr>) -> Result<Option<Decision>, Exceeded> {
+        let subject = match (auth.principal(), ip) {
+            (Some(principal), _) => Subject::User(principal.user_id),
+            (None, Some(ip)) => Subject::Ip(ip),
+            (None, None) => return Ok(None),
+        };
+        self.meter.check(surface, &subject).await
+    }
+}
+
+/// The caller's IP as the pipeline determined it (trusted proxies honoured).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+/// A framework or handler error as a [`Failure`]. Handler errors already are
+/// one; the rest (unparsable input, unknown route, refused security scheme)
+/// take their kind from the status.
+fn failure_of(error: poem::Error, auth: &AuthState) -> Failure {
+    if let Some(e) = error.downcast_ref::<PingooError>() {
+        return e.0.clone();
+    }
+    if let Some(e) = error.downcast_ref::<UrlplusError>() {
+        return e.0.clone();
+    }
+    if let Some(e) = error.downcast_ref::<CodeBoxError>() {
+        return e.0.clone();
+    }
+    if let Some(e) = error.downcast_ref::<CounterError>() {
+        return e.0.clone();
+    }
+    if let Some(e) = error.downcast_ref::<UnshortError>() {
+        return e.0.clone();
+    }
+    let status = error.status();
+    let kind = FailureKind::from_status(status);
+    let message = match status {
+        StatusCode::UNAUTHORIZED => auth.unauthorized_message(),
+        StatusCode::NOT_FOUND => "no such endpoint".to_string(),
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed on this endpoint".to_string(),
+        s if s.is_server_error() => return Failure::internal(&error),
+        // poem-openapi names path parameters by position (`param0`).
+        _ if error.to_string().starts_with("failed to parse path") => {
+            "invalid path parameter".to_string()
+        }
+        _ => error.to_string(),
+    };
+    Failure::new(kind, message)
+}
+
+fn refusal(surface: Surface, exceeded: Exceeded) -> Response {
+    use crate::metering::Window;
+    let (kind, message) = match exceeded.decision.window {
+        Window::Day => (FailureKind::QuotaExceeded, "daily quota exceeded".to_string()),
+        Window::Minute => (
+            FailureKind::RateLimited,
+            format!("rate limit exceeded: {} requests per minute", exceeded.decision.limit),
+        ),
+        Window::Second => (
+            FailureKind::RateLimited,
+            format!("rate limit exceeded: {} requests per second", exceeded.decision.limit),
+        ),
+    };
+    let mut response = surface.render(&Failure::new(kind, message));
+    set_rate_headers(&mut response, &exceeded.decision);
+    response
+        .headers_mut()
+        .insert("retry-after", HeaderValue::from(exceeded.retry_after_secs));
+    response
+}
+
+fn set_rate_headers(response: &mut Response, decision: &Decision) {
+    let headers = response.headers_mut();
+    headers.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(decision.remaining));
+    headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset));
+}

@@ -1,0 +1,148 @@
+//! The five product surfaces Waymark serves, each with the error envelope its
+//! existing clients already parse. Routing a path to its surface happens once,
+//! here; so does rendering a [`Failure`] in each envelope.
+
+use poem::Response;
+use poem::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::failure::{Failure, FailureKind};
+
+/// A product surface: a group of routes sharing one envelope and one metering
+/// policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Surface {
+    /// `GET /api/visits-counter`
+    Counter,
+    /// `GET /api/unshort`
+    Unshort,
+    /// `/api/account*`, `/api/url*`, `/api/urls`, `/api/qr*`
+    Urlplus,
+    /// `/api/v1/qrcode/*`
+    CodeBox,
+    /// `/api/auth/*`, `/api/sites*`, `/api/events*`, `/api/health`,
+    /// `/api/admin/*`, and any other `/api` path.
+    Pingoo,
+}
+
+impl Surface {
+    /// The surface an `/api` path belongs to; `None` outside `/api` (docs,
+    /// the spec, static pages).
+    pub fn for_path(path: &str) -> Option<Surface> {
+        let rest = path.strip_prefix("/api")?;
+        if !(rest.is_empty() || rest.starts_with('/')) {
+            return None;
+        }
+        let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+        Some(match first {
+            "visits-counter" => Surface::Counter,
+            "unshort" => Surface::Unshort,
+            "account" | "url" | "urls" | "qr" => Surface::Urlplus,
+            "v1" => Surface::CodeBox,
+            _ => Surface::Pingoo,
+        })
+    }
+
+    /// Stable name used as the metering key in storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            Surface::Counter => "counter",
+            Surface::Unshort => "unshort",
+            Surface::Urlplus => "urlplus",
+            Surface::CodeBox => "codebox",
+            Surface::Pingoo => "pingoo",
+        }
+    }
+
+    /// The error body this surface's clients expect.
+    pub fn error_body(self, failure: &Failure) -> Value {
+        let message = failure.message.as_str();
+        match self {
+            Surface::Pingoo => {
+                let code = failure.kind.status().as_u16();
+                if failure.kind == FailureKind::Unauthorized {
+                    // Pingoo's auth middleware answers `{"error": …}`; keep that
+                    // field beside the usual envelope so both kinds of client work.
+                    json!({ "code": code, "msg": message, "data": null, "error": message })
+                } else {
+                    json!({ "code": code, "msg": message, "data": null })
+                }
+            }
+            Surface::Urlplus => json!({ "error": 1, "message": message }),
+            Surface::CodeBox => json!({ "error": message }),
+            Surface::Counter => json!({
+                "code": gateway_code(failure.kind).to_string(),
+                "desc": message,
+                "data": null,
+                "tips": COUNTER_TIPS,
+            }),
+            Surface::Unshort => json!({
+                "code": gateway_code(failure.kind),
+                "msg": message,
+                "data": null,
+            }),
+        }
+    }
+
+    pub fn render(self, failure: &Failure) -> Response {
+        json_response(failure.kind.status(), &self.error_body(failure))
+    }
+}
+
+/// Shown in every visits-counter answer, as the seed's gateway does.
+pub const COUNTER_TIPS: &str = "Waymark · self-hosted visits counter";
+
+/// The numeric codes of the visits-counter/unshort gateway: documented ones
+/// (4000, 4015, 4029, 4030, 4044, 5021) and the rest in the same style.
+pub fn gateway_code(kind: FailureKind) -> u32 {
+    match kind {
+        FailureKind::BadRequest => 4000,
+        FailureKind::Unauthorized => 4015,
+        FailureKind::Forbidden => 4003,
+        FailureKind::NotFound => 4044,
+        FailureKind::MethodNotAllowed => 4005,
+        FailureKind::Conflict => 4009,
+        FailureKind::PayloadTooLarge => 4013,
+        FailureKind::RateLimited => 4029,
+        FailureKind::QuotaExceeded => 4030,
+        FailureKind::PluginFailed => 5021,
+        FailureKind::Unavailable => 5003,
+        FailureKind::Internal => 5000,
+    }
+}
+
+pub fn json_response(status: StatusCode, body: &Value) -> Response {
+    Response::builder()
+        .status(status)
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_surfaces() {
+        assert_eq!(Surface::for_path("/api/visits-counter"), Some(Surface::Counter));
+        assert_eq!(Surface::for_path("/api/unshort"), Some(Surface::Unshort));
+        assert_eq!(Surface::for_path("/api/account/keys/3"), Some(Surface::Urlplus));
+        assert_eq!(Surface::for_path("/api/qr/1/update"), Some(Surface::Urlplus));
+        assert_eq!(Surface::for_path("/api/urls"), Some(Surface::Urlplus));
+        assert_eq!(Surface::for_path("/api/v1/qrcode/abc/stats"), Some(Surface::CodeBox));
+        assert_eq!(Surface::for_path("/api/auth/login"), Some(Surface::Pingoo));
+        assert_eq!(Surface::for_path("/api/nothing-here"), Some(Surface::Pingoo));
+        assert_eq!(Surface::for_path("/apidocs"), None);
+        assert_eq!(Surface::for_path("/docs"), None);
+    }
+
+    #[test]
+    fn each_surface_speaks_its_own_envelope() {
+        let f = Failure::new(FailureKind::QuotaExceeded, "daily quota used up");
+        assert_eq!(Surface::Counter.error_body(&f)["code"], "4030");
+        assert_eq!(Surface::Unshort.error_body(&f)["code"], 4030);
+        assert_eq!(Surface::Urlplus.error_body(&f)["error"], 1);
+        assert_eq!(Surface::CodeBox.error_body(&f)["error"], "daily quota used up");
+        assert_eq!(Surface::Pingoo.error_body(&f)["code"], 429);
+    }
+}

@@ -1,0 +1,17 @@
+//! Waymark: one self-hosted server for visit-counter badges, short links and
+//! QR codes, QR statistics, redirect tracing and web analytics, extended by
+//! sandboxed WebAssembly plugins.
+//!
+//! A request's path through the code: [`server`] builds the routes →
+//! [`http::pipeline`] (surface, body limit, credential, metering, envelope) →
+//! the product's `*_api.rs` (poem-openapi) → its service → [`store`].
+
+pub mod accounts;
+pub mod config;
+pub mod http;
+pub mod metering;
+pub mod server;
+pub mod store;
+
+pub use config::Config;
+pub use server::{App, StartError};

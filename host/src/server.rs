@@ -1,0 +1,157 @@
+//! Assembling the application and running it until SIGTERM.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::listener::TcpAcceptor;
+use poem::middleware::CatchPanic;
+use poem::{Endpoint, EndpointExt, Route, Server};
+use poem_openapi::OpenApiService;
+
+use crate::accounts::pingoo_api::PingooAuthApi;
+use crate::accounts::urlplus_api::UrlplusAccountApi;
+use crate::accounts::{AccountError, Accounts};
+use crate::config::{Config, ConfigError};
+use crate::http::pipeline::Pipeline;
+use crate::http::system_api::SystemApi;
+use crate::metering::Meter;
+use crate::store::{Db, StoreError};
+
+/// Why the server could not start, in one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("data_dir {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("accounts: {0}")]
+    Accounts(#[from] AccountError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: String, source: std::io::Error },
+}
+
+/// Everything a running server shares between requests.
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub accounts: Arc<Accounts>,
+    pub meter: Arc<Meter>,
+}
+
+type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi);
+
+impl App {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
+        tracing::info!(engine = ?db.engine, "database ready");
+        let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
+        let meter = Arc::new(Meter::new(config.metering.clone(), config.time_zone()?, db.clone()));
+        Ok(Self { config, db, accounts, meter })
+    }
+
+    /// The documented API, from which both the routes and the spec come.
+    pub fn api_service(&self) -> OpenApiService<Apis, ()> {
+        let tz = self.config.time_zone().unwrap_or(chrono_tz::UTC);
+        let apis = (
+            SystemApi,
+            PingooAuthApi { accounts: self.accounts.clone() },
+            UrlplusAccountApi { accounts: self.accounts.clone(), tz },
+        );
+        OpenApiService::new(apis, "Waymark", env!("CARGO_PKG_VERSION"))
+            .description(
+                "One self-hosted server for visit-counter badges, short links and QR codes, \
+                 QR statistics, redirect tracing and web analytics. Each product keeps the \
+                 paths, parameters and envelopes of the service it replaces.",
+            )
+    }
+
+    /// The OpenAPI document as served at `/openapi.json`.
+    pub fn spec_json(&self) -> String {
+        self.api_service().spec()
+    }
+
+    pub fn endpoint(&self) -> impl Endpoint + 'static {
+        let api = self.api_service();
+        let docs = api.swagger_ui();
+        let spec = api.spec_endpoint();
+        let pipeline = Arc::new(Pipeline {
+            accounts: self.accounts.clone(),
+            meter: self.meter.clone(),
+            max_body_bytes: self.config.max_body_bytes,
+            trusted_proxies: self.config.trusted_proxies.clone(),
+        });
+        Route::new()
+            .nest("/", api)
+            .nest("/docs", docs)
+            .at("/openapi.json", spec)
+            .around(move |next, req| {
+                let pipeline = pipeline.clone();
+                async move { pipeline.handle(&next, req).await }
+            })
+            .with(CatchPanic::new())
+    }
+
+    /// Serves until `shutdown` resolves, then drains in-flight requests (up to
+    /// `shutdown_grace_secs`) and flushes buffered usage.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), StartError> {
+        let addr = self.config.listen;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        let acceptor = TcpAcceptor::from_tokio(listener)
+            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        tracing::info!(address = %local, "listening on {local}");
+
+        let meter = self.meter.clone();
+        let flusher = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(meter.flush_interval());
+            loop {
+                tick.tick().await;
+                meter.flush().await;
+            }
+        });
+
+        let grace = Duration::from_secs(self.config.shutdown_grace_secs);
+        let result = Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(grace))
+            .await;
+        flusher.abort();
+        self.meter.flush().await;
+        self.db.pool.close().await;
+        tracing::info!("stopped");
+        result.map_err(|source| StartError::Listen { addr: local.to_string(), source })
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested; draining in-flight requests");
+}

@@ -1,0 +1,77 @@
+//! The operator's command line: configuration errors and `admin create`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+use crate::support::{BIN, Server, send};
+
+fn waymark(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("WAYMARK_") {
+            cmd.env_remove(key);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn bad_configuration_fails_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    for (key, value, named) in [
+        ("WAYMARK_TIMEZONE", "Mars/Olympus", "timezone"),
+        ("WAYMARK_LISTEN", "not-an-address", "listen"),
+        ("WAYMARK_METERING__ENABLED", "perhaps", "metering.enabled"),
+        ("WAYMARK_DATABASE_URL", "mysql://x", "database_url"),
+    ] {
+        let out = waymark(&["serve"], &[("WAYMARK_DATA_DIR", data), (key, value)], "");
+        assert!(!out.status.success(), "{key}={value} must not start");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{key}: {stderr}");
+        assert!(stderr.contains(named), "{key}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn admin_create_makes_an_admin_from_stdin() {
+    let server = Server::start().await;
+    let mut env = vec![("WAYMARK_DATA_DIR", server.storage.data_dir.path().to_str().unwrap())];
+    let db_url;
+    if let Some(db) = &server.storage.db {
+        db_url = db.url.clone();
+        env.push(("WAYMARK_DATABASE_URL", db_url.as_str()));
+    }
+    let out = waymark(&["admin", "create", "--email", "root@example.com", "--password-stdin"], &env, "s3cret-pass\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin root@example.com"));
+
+    let (status, body) = send(server.post("/api/auth/login").json(&json!({
+        "email": "root@example.com", "password": "s3cret-pass"
+    })))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["user"]["role"], "admin");
+
+    // Promoting an existing user.
+    server.register("later@example.com", "password123").await;
+    let out = waymark(&["admin", "create", "--email", "later@example.com", "--password-stdin"], &env, "another-pass");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, body) = send(server.post("/api/auth/login").json(&json!({
+        "email": "later@example.com", "password": "another-pass"
+    })))
+    .await;
+    assert_eq!(body["data"]["user"]["role"], "admin", "{body}");
+
+    let out = waymark(&["admin", "create", "--email", "x@example.com"], &env, "");
+    assert!(!out.status.success(), "--password-stdin is required");
+}
