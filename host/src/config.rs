@@ -242,6 +242,10 @@ mod tests {
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::string("[metering]\nenabled = \"perhaps\""));
         let err = figment.extract::<Config>().unwrap_err();
-        assert!(one_line(&err).contains("metering.enabled"), "{}", one_line(&err));
+        assert!(
+            one_line(&err).contains("metering.enabled"),
+            "{}",
+            one_line(&err)
+        );
     }
 }

@@ -24,13 +24,19 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("data_dir {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("accounts: {0}")]
     Accounts(#[from] AccountError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: String, source: std::io::Error },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 /// Everything a running server shares between requests.
@@ -51,9 +57,19 @@ impl App {
         })?;
         let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
         tracing::info!(engine = ?db.engine, "database ready");
-        let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
-        let meter = Arc::new(Meter::new(config.metering.clone(), config.time_zone()?, db.clone()));
-        Ok(Self { config, db, accounts, meter })
+        let accounts =
+            Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
+        let meter = Arc::new(Meter::new(
+            config.metering.clone(),
+            config.time_zone()?,
+            db.clone(),
+        ));
+        Ok(Self {
+            config,
+            db,
+            accounts,
+            meter,
+        })
     }
 
     /// The documented API, from which both the routes and the spec come.
@@ -61,15 +77,19 @@ impl App {
         let tz = self.config.time_zone().unwrap_or(chrono_tz::UTC);
         let apis = (
             SystemApi,
-            PingooAuthApi { accounts: self.accounts.clone() },
-            UrlplusAccountApi { accounts: self.accounts.clone(), tz },
+            PingooAuthApi {
+                accounts: self.accounts.clone(),
+            },
+            UrlplusAccountApi {
+                accounts: self.accounts.clone(),
+                tz,
+            },
         );
-        OpenApiService::new(apis, "Waymark", env!("CARGO_PKG_VERSION"))
-            .description(
-                "One self-hosted server for visit-counter badges, short links and QR codes, \
+        OpenApiService::new(apis, "Waymark", env!("CARGO_PKG_VERSION")).description(
+            "One self-hosted server for visit-counter badges, short links and QR codes, \
                  QR statistics, redirect tracing and web analytics. Each product keeps the \
                  paths, parameters and envelopes of the service it replaces.",
-            )
+        )
     }
 
     /// The OpenAPI document as served at `/openapi.json`.
@@ -88,7 +108,8 @@ impl App {
             trusted_proxies: self.config.trusted_proxies.clone(),
         });
         Route::new()
-            .nest("/", api)
+            .at("/", poem::get(index))
+            .nest_no_strip("/api", api)
             .nest("/docs", docs)
             .at("/openapi.json", spec)
             .around(move |next, req| {
@@ -104,12 +125,18 @@ impl App {
         let addr = self.config.listen;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
-        let acceptor = TcpAcceptor::from_tokio(listener)
-            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+            .map_err(|source| StartError::Listen {
+                addr: addr.to_string(),
+                source,
+            })?;
+        let local = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: addr.to_string(),
+            source,
+        })?;
+        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartError::Listen {
+            addr: addr.to_string(),
+            source,
+        })?;
         tracing::info!(address = %local, "listening on {local}");
 
         let meter = self.meter.clone();
@@ -129,8 +156,17 @@ impl App {
         self.meter.flush().await;
         self.db.pool.close().await;
         tracing::info!("stopped");
-        result.map_err(|source| StartError::Listen { addr: local.to_string(), source })
+        result.map_err(|source| StartError::Listen {
+            addr: local.to_string(),
+            source,
+        })
     }
+}
+
+/// People who open the server in a browser land on the API documentation.
+#[poem::handler]
+fn index() -> poem::web::Redirect {
+    poem::web::Redirect::see_other("/docs")
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

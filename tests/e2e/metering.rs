@@ -15,20 +15,32 @@ async fn lowered_limit_answers_429_with_headers() {
         let response = send_raw(server.get("/api/account").bearer_auth(&account.api_key)).await;
         assert_eq!(response.status(), 200);
         assert_eq!(header(&response, "x-ratelimit-limit").as_deref(), Some("3"));
-        let reset: i64 = header(&response, "x-ratelimit-reset").unwrap().parse().unwrap();
-        assert!(reset > chrono_now() && reset <= chrono_now() + 61, "reset {reset}");
+        let reset: i64 = header(&response, "x-ratelimit-reset")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            reset > chrono_now() && reset <= chrono_now() + 61,
+            "reset {reset}"
+        );
         remaining.push(header(&response, "x-ratelimit-remaining").unwrap());
     }
     assert_eq!(remaining, ["2", "1", "0"]);
 
     let response = send_raw(server.get("/api/account").bearer_auth(&account.api_key)).await;
     assert_eq!(response.status(), 429);
-    assert_eq!(header(&response, "x-ratelimit-remaining").as_deref(), Some("0"));
+    assert_eq!(
+        header(&response, "x-ratelimit-remaining").as_deref(),
+        Some("0")
+    );
     let retry: u64 = header(&response, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"], 1);
-    assert!(body["message"].as_str().unwrap().contains("rate limit"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("rate limit"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -98,7 +110,9 @@ async fn daily_usage_survives_a_restart() {
     ])
     .await;
     let attempt = |server: &Server| {
-        server.post("/api/auth/login").json(&json!({ "email": "r@example.com", "password": "whatever1" }))
+        server
+            .post("/api/auth/login")
+            .json(&json!({ "email": "r@example.com", "password": "whatever1" }))
     };
     for _ in 0..3 {
         assert_eq!(send(attempt(&server)).await.0, 401);
@@ -106,8 +120,15 @@ async fn daily_usage_survives_a_restart() {
     let server = server.restart();
     let response = send_raw(attempt(&server)).await;
     assert_eq!(response.status(), 401);
-    assert_eq!(header(&response, "x-ratelimit-remaining").as_deref(), Some("0"));
-    assert_eq!(send(attempt(&server)).await.0, 429, "the quota remembered 3 earlier calls");
+    assert_eq!(
+        header(&response, "x-ratelimit-remaining").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        send(attempt(&server)).await.0,
+        429,
+        "the quota remembered 3 earlier calls"
+    );
 }
 
 #[tokio::test]
@@ -119,7 +140,9 @@ async fn a_daily_quota_holds_across_replicas() {
     .await;
     let second = first.sibling();
     let attempt = |server: &Server| {
-        server.post("/api/auth/login").json(&json!({ "email": "q@example.com", "password": "whatever1" }))
+        server
+            .post("/api/auth/login")
+            .json(&json!({ "email": "q@example.com", "password": "whatever1" }))
     };
     let mut admitted = 0;
     for i in 0..12 {
@@ -149,5 +172,8 @@ async fn metering_can_be_switched_off() {
 }
 
 fn chrono_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }

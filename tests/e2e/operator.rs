@@ -18,8 +18,18 @@ fn waymark(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Ou
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -45,14 +55,31 @@ fn bad_configuration_fails_with_one_line_naming_the_key() {
 #[tokio::test]
 async fn admin_create_makes_an_admin_from_stdin() {
     let server = Server::start().await;
-    let mut env = vec![("WAYMARK_DATA_DIR", server.storage.data_dir.path().to_str().unwrap())];
+    let mut env = vec![(
+        "WAYMARK_DATA_DIR",
+        server.storage.data_dir.path().to_str().unwrap(),
+    )];
     let db_url;
     if let Some(db) = &server.storage.db {
         db_url = db.url.clone();
         env.push(("WAYMARK_DATABASE_URL", db_url.as_str()));
     }
-    let out = waymark(&["admin", "create", "--email", "root@example.com", "--password-stdin"], &env, "s3cret-pass\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = waymark(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "root@example.com",
+            "--password-stdin",
+        ],
+        &env,
+        "s3cret-pass\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin root@example.com"));
 
     let (status, body) = send(server.post("/api/auth/login").json(&json!({
@@ -64,8 +91,22 @@ async fn admin_create_makes_an_admin_from_stdin() {
 
     // Promoting an existing user.
     server.register("later@example.com", "password123").await;
-    let out = waymark(&["admin", "create", "--email", "later@example.com", "--password-stdin"], &env, "another-pass");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = waymark(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "later@example.com",
+            "--password-stdin",
+        ],
+        &env,
+        "another-pass",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (_, body) = send(server.post("/api/auth/login").json(&json!({
         "email": "later@example.com", "password": "another-pass"
     })))
@@ -74,4 +115,34 @@ async fn admin_create_makes_an_admin_from_stdin() {
 
     let out = waymark(&["admin", "create", "--email", "x@example.com"], &env, "");
     assert!(!out.status.success(), "--password-stdin is required");
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut server = Server::start().await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let body = r#"{"email":"late@example.com","password":"password123"}"#;
+    let (head, tail) = body.split_at(10);
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /api/auth/register HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // The request is in flight (half its body sent) when SIGTERM arrives.
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(server.pid().to_string())
+        .status();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stream.write_all(tail.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("late@example.com"), "{response}");
+    assert!(server.terminate().success());
 }

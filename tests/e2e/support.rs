@@ -36,7 +36,11 @@ impl TestDb {
             .await
             .expect("create test database");
         let url = replace_db_name(&base, &name);
-        Some(TestDb { admin_url: base, name, url })
+        Some(TestDb {
+            admin_url: base,
+            name,
+            url,
+        })
     }
 }
 
@@ -46,7 +50,10 @@ impl Drop for TestDb {
         let name = self.name.clone();
         // Drop runs outside any runtime we may block on: use a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 let mut conn = pg_connect(&admin_url).await;
                 let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
@@ -60,7 +67,9 @@ impl Drop for TestDb {
 
 async fn pg_connect(url: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
-    sqlx::PgConnection::connect(url).await.expect("connect to PostgreSQL")
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to PostgreSQL")
 }
 
 fn replace_db_name(url: &str, name: &str) -> String {
@@ -97,7 +106,10 @@ pub struct Storage {
 
 impl Storage {
     pub async fn new() -> Arc<Storage> {
-        Arc::new(Storage { data_dir: tempfile::tempdir().unwrap(), db: TestDb::create().await })
+        Arc::new(Storage {
+            data_dir: tempfile::tempdir().unwrap(),
+            db: TestDb::create().await,
+        })
     }
 }
 
@@ -116,7 +128,10 @@ impl Server {
     }
 
     pub async fn start_with(env: &[(&str, &str)]) -> Server {
-        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Self::spawn(Storage::new().await, env)
     }
 
@@ -175,7 +190,13 @@ impl Server {
                 panic!("server did not start:\n{}", logs.lock().unwrap().join("\n"));
             }
         };
-        Server { child, base: format!("http://{addr}"), storage, env, logs }
+        Server {
+            child,
+            base: format!("http://{addr}"),
+            storage,
+            env,
+            logs,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -183,7 +204,10 @@ impl Server {
     }
 
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -195,6 +219,10 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn logs(&self) -> String {
@@ -271,12 +299,21 @@ pub async fn send_raw(req: reqwest::RequestBuilder) -> reqwest::Response {
 }
 
 pub fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response.headers().get(name).map(|v| v.to_str().unwrap().to_string())
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
 }
 
 #[test]
 fn database_names_are_replaced() {
-    assert_eq!(replace_db_name("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
-    assert_eq!(replace_db_name("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+    assert_eq!(
+        replace_db_name("postgres://u:p@h:5432/postgres", "x"),
+        "postgres://u:p@h:5432/x"
+    );
+    assert_eq!(
+        replace_db_name("postgres://h/db?sslmode=disable", "x"),
+        "postgres://h/x?sslmode=disable"
+    );
     assert_eq!(replace_db_name("postgres://h", "x"), "postgres://h/x");
 }

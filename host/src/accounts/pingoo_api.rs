@@ -132,7 +132,11 @@ impl PingooAuthApi {
     async fn profile(&self, auth: Auth, body: Json<ProfileUpdate>) -> Answer<UserView> {
         let user = self
             .accounts
-            .update_profile(auth.user_id(), body.username.as_deref(), body.email.as_deref())
+            .update_profile(
+                auth.user_id(),
+                body.username.as_deref(),
+                body.email.as_deref(),
+            )
             .await?;
         Ok(PingooOk::data(UserView::from(&user)))
     }

@@ -11,7 +11,11 @@ use super::tokens::random_token;
 use crate::config::AuthConfig;
 use crate::store::{Db, Engine, now_ms};
 
-pub async fn jwt_secret(db: &Db, config: &AuthConfig, data_dir: &Path) -> Result<String, AccountError> {
+pub async fn jwt_secret(
+    db: &Db,
+    config: &AuthConfig,
+    data_dir: &Path,
+) -> Result<String, AccountError> {
     if let Some(secret) = &config.jwt_secret {
         return Ok(secret.clone());
     }

@@ -51,7 +51,10 @@ pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error
 
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    let row = sqlx::query(&sql).bind(email).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(&sql)
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -142,7 +145,13 @@ pub async fn insert_key(
     .bind(now)
     .fetch_one(&db.pool)
     .await?;
-    Ok(KeyRow { id, name: name.into(), prefix: prefix.into(), created_at: now, last_used_at: None })
+    Ok(KeyRow {
+        id,
+        name: name.into(),
+        prefix: prefix.into(),
+        created_at: now,
+        last_used_at: None,
+    })
 }
 
 pub async fn active_keys(db: &Db, user_id: i64) -> Result<Vec<KeyRow>, sqlx::Error> {
@@ -217,7 +226,10 @@ pub async fn insert_refresh(
 
 /// Marks a live refresh token used, atomically, so two racing refreshes with
 /// the same token cannot both win. Returns its user and family.
-pub async fn consume_refresh(db: &Db, token_hash: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn consume_refresh(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     let now = now_ms();
     sqlx::query_as(
         "UPDATE refresh_tokens SET used_at = $2
@@ -241,19 +253,23 @@ pub async fn refresh_family(db: &Db, token_hash: &str) -> Result<Option<String>,
 }
 
 pub async fn revoke_refresh_family(db: &Db, family: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL")
-        .bind(family)
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL",
+    )
+    .bind(family)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
 pub async fn revoke_user_refresh(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-        .bind(user_id)
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }

@@ -104,7 +104,10 @@ mod tests {
         let token = keys.issue(42, Role::User, 60).unwrap();
         assert_eq!(keys.verify(&token).unwrap(), 42);
         let other = JwtKeys::new(b"other secret");
-        assert!(matches!(other.verify(&token), Err(AccountError::BadAccessToken(_))));
+        assert!(matches!(
+            other.verify(&token),
+            Err(AccountError::BadAccessToken(_))
+        ));
         assert!(keys.verify("not.a.jwt").is_err());
     }
 

@@ -40,7 +40,11 @@ impl AuthState {
 
 /// The raw credential, if the request carries one.
 pub fn credential(req: &Request) -> Option<String> {
-    if let Some(value) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(value) = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let (scheme, token) = value.trim().split_once(' ').unwrap_or(("", ""));
         if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
             let token = token.trim();
@@ -49,7 +53,11 @@ pub fn credential(req: &Request) -> Option<String> {
             }
         }
     }
-    if let Some(key) = req.headers().get("cb-api-key").and_then(|v| v.to_str().ok()) {
+    if let Some(key) = req
+        .headers()
+        .get("cb-api-key")
+        .and_then(|v| v.to_str().ok())
+    {
         let key = key.trim();
         if !key.is_empty() {
             return Some(key.to_string());
@@ -83,12 +91,24 @@ pub struct BearerAuth(Principal);
 
 /// `cb-api-key: <API key>` (CodeBox style).
 #[derive(SecurityScheme)]
-#[oai(rename = "CbApiKey", ty = "api_key", key_name = "cb-api-key", key_in = "header", checker = "resolved")]
+#[oai(
+    rename = "CbApiKey",
+    ty = "api_key",
+    key_name = "cb-api-key",
+    key_in = "header",
+    checker = "resolved"
+)]
 pub struct CbApiKey(Principal);
 
 /// `?key=<API key>` (visits-counter and unshort style).
 #[derive(SecurityScheme)]
-#[oai(rename = "QueryKey", ty = "api_key", key_name = "key", key_in = "query", checker = "resolved")]
+#[oai(
+    rename = "QueryKey",
+    ty = "api_key",
+    key_name = "key",
+    key_in = "query",
+    checker = "resolved"
+)]
 pub struct QueryKey(Principal);
 
 /// Any of the three places; handlers that need a user take this.
@@ -114,7 +134,11 @@ impl Auth {
 /// poem's `Bearer` extractor only knows the `Bearer` scheme; urlplus clients
 /// may send `Token`. Rewrite it once so every extractor sees one form.
 pub fn normalise_token_scheme(req: &mut Request) {
-    let Some(value) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
         return;
     };
     if let Some((scheme, token)) = value.trim().split_once(' ')
@@ -139,11 +163,26 @@ mod tests {
 
     #[test]
     fn finds_the_credential_in_each_place() {
-        assert_eq!(credential(&req("/x", &[("authorization", "Bearer abc")])).as_deref(), Some("abc"));
-        assert_eq!(credential(&req("/x", &[("authorization", "Token abc")])).as_deref(), Some("abc"));
-        assert_eq!(credential(&req("/x", &[("cb-api-key", "abc")])).as_deref(), Some("abc"));
-        assert_eq!(credential(&req("/x?a=1&key=wm_a%2Bb", &[])).as_deref(), Some("wm_a+b"));
-        assert_eq!(credential(&req("/x?a=1", &[("authorization", "Basic zzz")])), None);
+        assert_eq!(
+            credential(&req("/x", &[("authorization", "Bearer abc")])).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            credential(&req("/x", &[("authorization", "Token abc")])).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            credential(&req("/x", &[("cb-api-key", "abc")])).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            credential(&req("/x?a=1&key=wm_a%2Bb", &[])).as_deref(),
+            Some("wm_a+b")
+        );
+        assert_eq!(
+            credential(&req("/x?a=1", &[("authorization", "Basic zzz")])),
+            None
+        );
         assert_eq!(credential(&req("/x?key=", &[])), None);
     }
 }

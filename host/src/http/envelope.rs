@@ -32,7 +32,11 @@ pub enum PingooOk<T: ParseFromJSON + ToJSON> {
 
 impl<T: ParseFromJSON + ToJSON> PingooOk<T> {
     pub fn data(data: T) -> Self {
-        PingooOk::Ok(Json(PingooEnvelope { code: 0, msg: "success".into(), data }))
+        PingooOk::Ok(Json(PingooEnvelope {
+            code: 0,
+            msg: "success".into(),
+            data,
+        }))
     }
 }
 
@@ -205,6 +209,9 @@ pub enum UrlplusDone {
 
 impl UrlplusDone {
     pub fn message(message: impl Into<String>) -> Self {
-        UrlplusDone::Message(Json(UrlplusMessage { error: 0, message: message.into() }))
+        UrlplusDone::Message(Json(UrlplusMessage {
+            error: 0,
+            message: message.into(),
+        }))
     }
 }

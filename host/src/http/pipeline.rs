@@ -90,7 +90,9 @@ impl Pipeline {
                 Ok(())
             }
             Err(ReadBodyError::PayloadTooLarge) => Err(too_large()),
-            Err(error) => Err(Failure::bad_request(format!("could not read request body: {error}"))),
+            Err(error) => Err(Failure::bad_request(format!(
+                "could not read request body: {error}"
+            ))),
         }
     }
 
@@ -108,7 +110,12 @@ impl Pipeline {
 
     /// Authenticated callers count against their user; everyone else (a
     /// refused credential included) against their IP.
-    async fn meter(&self, surface: Surface, auth: &AuthState, ip: Option<IpAddr>) -> Result<Option<Decision>, Exceeded> {
+    async fn meter(
+        &self,
+        surface: Surface,
+        auth: &AuthState,
+        ip: Option<IpAddr>,
+    ) -> Result<Option<Decision>, Exceeded> {
         let subject = match (auth.principal(), ip) {
             (Some(principal), _) => Subject::User(principal.user_id),
             (None, Some(ip)) => Subject::Ip(ip),
@@ -160,14 +167,23 @@ fn failure_of(error: poem::Error, auth: &AuthState) -> Failure {
 fn refusal(surface: Surface, exceeded: Exceeded) -> Response {
     use crate::metering::Window;
     let (kind, message) = match exceeded.decision.window {
-        Window::Day => (FailureKind::QuotaExceeded, "daily quota exceeded".to_string()),
+        Window::Day => (
+            FailureKind::QuotaExceeded,
+            "daily quota exceeded".to_string(),
+        ),
         Window::Minute => (
             FailureKind::RateLimited,
-            format!("rate limit exceeded: {} requests per minute", exceeded.decision.limit),
+            format!(
+                "rate limit exceeded: {} requests per minute",
+                exceeded.decision.limit
+            ),
         ),
         Window::Second => (
             FailureKind::RateLimited,
-            format!("rate limit exceeded: {} requests per second", exceeded.decision.limit),
+            format!(
+                "rate limit exceeded: {} requests per second",
+                exceeded.decision.limit
+            ),
         ),
     };
     let mut response = surface.render(&Failure::new(kind, message));
@@ -181,6 +197,9 @@ fn refusal(surface: Surface, exceeded: Exceeded) -> Response {
 fn set_rate_headers(response: &mut Response, decision: &Decision) {
     let headers = response.headers_mut();
     headers.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
-    headers.insert("x-ratelimit-remaining", HeaderValue::from(decision.remaining));
+    headers.insert(
+        "x-ratelimit-remaining",
+        HeaderValue::from(decision.remaining),
+    );
     headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset));
 }

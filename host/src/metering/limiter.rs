@@ -107,10 +107,16 @@ impl Counters {
     /// Admits one request if every window has room, counting it in all of them.
     fn admit(&mut self, now: &Now, limits: &[(Window, u64)]) -> Result<Option<Decision>, Exceeded> {
         if self.second.start != now.second {
-            self.second = Slot { start: now.second, count: 0 };
+            self.second = Slot {
+                start: now.second,
+                count: 0,
+            };
         }
         if self.minute.start != now.minute {
-            self.minute = Slot { start: now.minute, count: 0 };
+            self.minute = Slot {
+                start: now.minute,
+                count: 0,
+            };
         }
         let mut tightest: Option<Decision> = None;
         let mut refused: Option<Exceeded> = None;
@@ -121,15 +127,28 @@ impl Counters {
                 Window::Day => (self.day.synced + self.day.pending, now.day_reset),
             };
             if used >= limit {
-                let decision = Decision { window, limit, remaining: 0, reset };
+                let decision = Decision {
+                    window,
+                    limit,
+                    remaining: 0,
+                    reset,
+                };
                 let retry_after_secs = (reset - now.second).max(1) as u64;
                 // When several windows are full, the longest wait is the truth.
                 if refused.is_none_or(|r| r.retry_after_secs < retry_after_secs) {
-                    refused = Some(Exceeded { decision, retry_after_secs });
+                    refused = Some(Exceeded {
+                        decision,
+                        retry_after_secs,
+                    });
                 }
                 continue;
             }
-            let decision = Decision { window, limit, remaining: limit - used - 1, reset };
+            let decision = Decision {
+                window,
+                limit,
+                remaining: limit - used - 1,
+                reset,
+            };
             if tightest.is_none_or(|t| decision.remaining <= t.remaining) {
                 tightest = Some(decision);
             }
@@ -153,7 +172,12 @@ pub struct Meter {
 
 impl Meter {
     pub fn new(config: MeteringConfig, tz: Tz, db: Db) -> Self {
-        Self { config, tz, db, counters: DashMap::new() }
+        Self {
+            config,
+            tz,
+            db,
+            counters: DashMap::new(),
+        }
     }
 
     pub fn flush_interval(&self) -> std::time::Duration {
@@ -161,7 +185,11 @@ impl Meter {
     }
 
     /// Counts one request. `Ok(None)`: no limit applies (no headers to send).
-    pub async fn check(&self, surface: Surface, subject: &Subject) -> Result<Option<Decision>, Exceeded> {
+    pub async fn check(
+        &self,
+        surface: Surface,
+        subject: &Subject,
+    ) -> Result<Option<Decision>, Exceeded> {
         if !self.config.enabled {
             return Ok(None);
         }
@@ -177,7 +205,10 @@ impl Meter {
         }
         let mut counters = self.counters.entry(key).or_default();
         if counters.day.day != now.day {
-            counters.day = DayCount { day: now.day.clone(), ..DayCount::default() };
+            counters.day = DayCount {
+                day: now.day.clone(),
+                ..DayCount::default()
+            };
         }
         counters.admit(&now, &limits)
     }
@@ -199,7 +230,10 @@ impl Meter {
             Ok(synced) => {
                 let mut counters = self.counters.entry(key.clone()).or_default();
                 if counters.day.day != day {
-                    counters.day = DayCount { day: day.to_string(), ..DayCount::default() };
+                    counters.day = DayCount {
+                        day: day.to_string(),
+                        ..DayCount::default()
+                    };
                 }
                 counters.day.synced = synced;
                 counters.day.synced_at = Some(Instant::now());
@@ -291,7 +325,10 @@ mod tests {
     #[test]
     fn local_midnight_follows_the_time_zone() {
         // 2023-11-14T22:13:20Z is 2023-11-15 06:13:20 in Shanghai (UTC+8).
-        let t = Now::at(Utc.timestamp_opt(1_700_000_000, 0).unwrap(), chrono_tz::Asia::Shanghai);
+        let t = Now::at(
+            Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
+            chrono_tz::Asia::Shanghai,
+        );
         assert_eq!(t.day, "2023-11-15");
         assert_eq!(t.day_reset, 1_700_064_000); // 2023-11-15T16:00:00Z
     }

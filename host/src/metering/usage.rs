@@ -11,13 +11,14 @@ pub(super) async fn load(
     subject: &str,
     day: &str,
 ) -> Result<u64, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT count FROM usage_daily WHERE surface = $1 AND subject = $2 AND day = $3")
-            .bind(surface.key())
-            .bind(subject)
-            .bind(day)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT count FROM usage_daily WHERE surface = $1 AND subject = $2 AND day = $3",
+    )
+    .bind(surface.key())
+    .bind(subject)
+    .bind(day)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.map_or(0, |(n,)| n.max(0) as u64))
 }
 

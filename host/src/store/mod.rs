@@ -47,7 +47,10 @@ impl Db {
             Some(url) if url.starts_with("postgres") => (url.to_string(), Engine::Postgres),
             Some(url) => (url.to_string(), Engine::Sqlite),
             None => (
-                format!("sqlite://{}?mode=rwc", data_dir.join("waymark.db").display()),
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("waymark.db").display()
+                ),
                 Engine::Sqlite,
             ),
         };
@@ -55,17 +58,19 @@ impl Db {
         let pool_options = match engine {
             // SQLite serialises writers anyway; WAL lets readers run beside the
             // writer, and the busy timeout queues writers instead of failing.
-            Engine::Sqlite => AnyPoolOptions::new()
-                .max_connections(8)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        Ok(())
+            Engine::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            Ok(())
+                        })
                     })
-                }),
+            }
             Engine::Postgres => AnyPoolOptions::new().max_connections(16),
         };
         let pool = pool_options
