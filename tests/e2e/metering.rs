@@ -105,7 +105,7 @@ async fn untrusted_peers_cannot_dodge_quotas_with_forwarded_headers() {
 async fn daily_usage_survives_a_restart() {
     // A long flush interval: only the flush on SIGTERM can have saved usage.
     let server = Server::start_with(&[
-        ("WAYMARK_METERING__PINGOO__ANONYMOUS_PER_DAY", "4"),
+        ("WAYMARK_METERING__PINGOO__ANONYMOUS_PER_DAY", "5"),
         ("WAYMARK_METERING__FLUSH_INTERVAL_MS", "60000"),
     ])
     .await;
@@ -117,7 +117,11 @@ async fn daily_usage_survives_a_restart() {
     for _ in 0..3 {
         assert_eq!(send(attempt(&server)).await.0, 401);
     }
+    let account = server.register("persist@example.com", "password123").await; // 4th
     let server = server.restart();
+    // The generated JWT secret was persisted: tokens outlive the restart.
+    let (status, _) = send(server.get("/api/auth/me").bearer_auth(&account.token)).await;
+    assert_eq!(status, 200);
     let response = send_raw(attempt(&server)).await;
     assert_eq!(response.status(), 401);
     assert_eq!(
@@ -134,11 +138,15 @@ async fn daily_usage_survives_a_restart() {
 #[tokio::test]
 async fn a_daily_quota_holds_across_replicas() {
     let first = Server::start_with(&[
-        ("WAYMARK_METERING__PINGOO__ANONYMOUS_PER_DAY", "6"),
+        ("WAYMARK_METERING__PINGOO__ANONYMOUS_PER_DAY", "7"),
         ("WAYMARK_METERING__FLUSH_INTERVAL_MS", "50"),
     ])
     .await;
     let second = first.sibling();
+    // Replicas share the signing secret: a token from one works on the other.
+    let account = first.register("shared@example.com", "password123").await;
+    let (status, _) = send(second.get("/api/auth/me").bearer_auth(&account.token)).await;
+    assert_eq!(status, 200);
     let attempt = |server: &Server| {
         server
             .post("/api/auth/login")
@@ -153,7 +161,10 @@ async fn a_daily_quota_holds_across_replicas() {
         // Longer than a flush interval: each replica sees the other's usage.
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(admitted, 6, "two replicas together admitted {admitted}");
+    assert_eq!(
+        admitted, 6,
+        "after registration, two replicas together admitted {admitted}"
+    );
 }
 
 #[tokio::test]

@@ -146,3 +146,42 @@ async fn sigterm_lets_an_in_flight_request_finish() {
     assert!(response.contains("late@example.com"), "{response}");
     assert!(server.terminate().success());
 }
+
+#[tokio::test]
+async fn config_file_then_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("waymark.toml");
+    std::fs::write(
+        &file,
+        "timezone = \"Asia/Shanghai\"\n[metering.urlplus]\nper_minute = 2\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let from_file = Server::start_with(&[("WAYMARK_CONFIG", file)]).await;
+    let account = from_file.register("cfg@example.com", "password123").await;
+    let response =
+        crate::support::send_raw(from_file.get("/api/account").bearer_auth(&account.api_key)).await;
+    assert_eq!(
+        crate::support::header(&response, "x-ratelimit-limit").as_deref(),
+        Some("2")
+    );
+
+    let overridden = Server::start_with(&[
+        ("WAYMARK_CONFIG", file),
+        ("WAYMARK_METERING__URLPLUS__PER_MINUTE", "7"),
+    ])
+    .await;
+    let account = overridden.register("cfg@example.com", "password123").await;
+    let response =
+        crate::support::send_raw(overridden.get("/api/account").bearer_auth(&account.api_key))
+            .await;
+    assert_eq!(
+        crate::support::header(&response, "x-ratelimit-limit").as_deref(),
+        Some("7")
+    );
+
+    let out = waymark(&["--config", "/nonexistent/waymark.toml", "serve"], &[], "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("config"));
+}
