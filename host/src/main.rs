@@ -11,11 +11,7 @@ use waymark::config::LogFormat;
 use waymark::{App, Config};
 
 #[derive(Parser)]
-#[command(
-    name = "waymark",
-    version,
-    about = "Self-hosted counters, short links, QR codes, unshortening and analytics"
-)]
+#[command(name = "waymark", version, about = "Self-hosted counters, short links, QR codes, unshortening and analytics")]
 struct Cli {
     /// Configuration file (TOML). Also `WAYMARK_CONFIG`.
     #[arg(long, global = true)]
@@ -85,45 +81,28 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let app = App::build(config).await?;
             app.run(waymark::server::shutdown_signal()).await?;
         }
-        Command::Admin {
-            command:
-                AdminCommand::Create {
-                    email,
-                    password_stdin: _,
-                },
-        } => {
+        Command::Admin { command: AdminCommand::Create { email, password_stdin: _ } } => {
             let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("reading the password from standard input")?;
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
             let app = App::build(config).await?;
             let (user, key) = app.accounts.ensure_admin(&email, password).await?;
             match key {
-                Some(key) => println!(
-                    "created admin {} (id {}); API key: {key}",
-                    user.email, user.id
-                ),
-                None => println!(
-                    "promoted {} (id {}) to admin; password updated",
-                    user.email, user.id
-                ),
+                Some(key) => println!("created admin {} (id {}); API key: {key}", user.email, user.id),
+                None => println!("promoted {} (id {}) to admin; password updated", user.email, user.id),
             }
         }
         Command::Openapi { output } => {
             // The spec does not depend on stored data: build against a
             // throw-away database so this works anywhere, even offline.
             let scratch = tempfile_dir()?;
-            let config = Config {
-                data_dir: scratch.clone(),
-                database_url: None,
-                ..config
-            };
+            let config = Config { data_dir: scratch.clone(), database_url: None, ..config };
             let spec = App::build(config).await?.spec_json();
             let _ = std::fs::remove_dir_all(&scratch);
             match output {
-                Some(path) => std::fs::write(&path, spec + "\n")
-                    .with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => {
+                    std::fs::write(&path, spec + "\n").with_context(|| format!("writing {}", path.display()))?
+                }
                 None => println!("{spec}"),
             }
         }
@@ -140,10 +119,7 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
 fn init_logging(config: &Config) {
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),

@@ -32,10 +32,7 @@ async fn register_login_me_refresh_profile_password() {
     let token = body["data"]["token"].as_str().unwrap().to_string();
     let refresh = body["data"]["refresh_token"].as_str().unwrap().to_string();
     assert_eq!(token.split('.').count(), 3, "a JWT");
-    assert!(
-        body["data"].get("api_key").is_none(),
-        "the key is shown at registration only"
-    );
+    assert!(body["data"].get("api_key").is_none(), "the key is shown at registration only");
 
     // wrong password
     let (status, body) = send(server.post("/api/auth/login").json(&json!({
@@ -53,32 +50,17 @@ async fn register_login_me_refresh_profile_password() {
 
     // refresh rotates; the spent token then fails, and reusing it revokes the
     // token it was exchanged for.
-    let (status, body) = send(
-        server
-            .post("/api/auth/refresh")
-            .json(&json!({ "refresh_token": refresh })),
-    )
-    .await;
+    let (status, body) = send(server.post("/api/auth/refresh").json(&json!({ "refresh_token": refresh }))).await;
     assert_eq!(status, 200, "{body}");
     let rotated = body["data"]["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(rotated, refresh);
     let new_token = body["data"]["token"].as_str().unwrap().to_string();
     let (status, _) = send(server.get("/api/auth/me").bearer_auth(&new_token)).await;
     assert_eq!(status, 200);
-    let (status, body) = send(
-        server
-            .post("/api/auth/refresh")
-            .json(&json!({ "refresh_token": refresh })),
-    )
-    .await;
+    let (status, body) = send(server.post("/api/auth/refresh").json(&json!({ "refresh_token": refresh }))).await;
     assert_eq!(status, 401, "reuse of a rotated refresh token: {body}");
     assert_ne!(body["code"], 0);
-    let (status, _) = send(
-        server
-            .post("/api/auth/refresh")
-            .json(&json!({ "refresh_token": rotated })),
-    )
-    .await;
+    let (status, _) = send(server.post("/api/auth/refresh").json(&json!({ "refresh_token": rotated }))).await;
     assert_eq!(status, 401, "reuse revokes the whole family");
 
     // profile
@@ -114,12 +96,7 @@ async fn register_login_me_refresh_profile_password() {
     assert_eq!(body["data"], "密码修改成功");
 
     // the password change revoked refresh tokens issued before it
-    let (status, _) = send(
-        server
-            .post("/api/auth/refresh")
-            .json(&json!({ "refresh_token": first_refresh })),
-    )
-    .await;
+    let (status, _) = send(server.post("/api/auth/refresh").json(&json!({ "refresh_token": first_refresh }))).await;
     assert_eq!(status, 401);
     let (status, _) = send(server.post("/api/auth/login").json(&json!({
         "email": "alice@work.example", "password": "password123"
@@ -143,19 +120,11 @@ async fn me_requires_a_valid_credential() {
 
     let (status, body) = send(server.get("/api/auth/me").bearer_auth("not-a-token")).await;
     assert_eq!(status, 401);
-    assert!(
-        body["msg"].as_str().unwrap().starts_with("Invalid token"),
-        "{body}"
-    );
+    assert!(body["msg"].as_str().unwrap().starts_with("Invalid token"), "{body}");
 
     // An API key works on the Pingoo surface too.
     let account = server.register("k@example.com", "password123").await;
-    let (status, body) = send(
-        server
-            .get("/api/auth/me")
-            .header("cb-api-key", &account.api_key),
-    )
-    .await;
+    let (status, body) = send(server.get("/api/auth/me").header("cb-api-key", &account.api_key)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["id"], account.id);
 }
@@ -171,10 +140,6 @@ async fn health_answers_in_pingoo_shape_without_metering() {
 
     // The suite runs against the engine the environment names.
     let postgres = std::env::var("WAYMARK_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"));
-    let expected = if postgres {
-        "engine=Postgres"
-    } else {
-        "engine=Sqlite"
-    };
+    let expected = if postgres { "engine=Postgres" } else { "engine=Sqlite" };
     assert!(server.logs().contains(expected), "{}", server.logs());
 }

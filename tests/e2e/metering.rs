@@ -15,32 +15,20 @@ async fn lowered_limit_answers_429_with_headers() {
         let response = send_raw(server.get("/api/account").bearer_auth(&account.api_key)).await;
         assert_eq!(response.status(), 200);
         assert_eq!(header(&response, "x-ratelimit-limit").as_deref(), Some("3"));
-        let reset: i64 = header(&response, "x-ratelimit-reset")
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!(
-            reset > chrono_now() && reset <= chrono_now() + 61,
-            "reset {reset}"
-        );
+        let reset: i64 = header(&response, "x-ratelimit-reset").unwrap().parse().unwrap();
+        assert!(reset > chrono_now() && reset <= chrono_now() + 61, "reset {reset}");
         remaining.push(header(&response, "x-ratelimit-remaining").unwrap());
     }
     assert_eq!(remaining, ["2", "1", "0"]);
 
     let response = send_raw(server.get("/api/account").bearer_auth(&account.api_key)).await;
     assert_eq!(response.status(), 429);
-    assert_eq!(
-        header(&response, "x-ratelimit-remaining").as_deref(),
-        Some("0")
-    );
+    assert_eq!(header(&response, "x-ratelimit-remaining").as_deref(), Some("0"));
     let retry: u64 = header(&response, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"], 1);
-    assert!(
-        body["message"].as_str().unwrap().contains("rate limit"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("rate limit"), "{body}");
 }
 
 #[tokio::test]
@@ -110,9 +98,7 @@ async fn daily_usage_survives_a_restart() {
     ])
     .await;
     let attempt = |server: &Server| {
-        server
-            .post("/api/auth/login")
-            .json(&json!({ "email": "r@example.com", "password": "whatever1" }))
+        server.post("/api/auth/login").json(&json!({ "email": "r@example.com", "password": "whatever1" }))
     };
     for _ in 0..3 {
         assert_eq!(send(attempt(&server)).await.0, 401);
@@ -124,15 +110,8 @@ async fn daily_usage_survives_a_restart() {
     assert_eq!(status, 200);
     let response = send_raw(attempt(&server)).await;
     assert_eq!(response.status(), 401);
-    assert_eq!(
-        header(&response, "x-ratelimit-remaining").as_deref(),
-        Some("0")
-    );
-    assert_eq!(
-        send(attempt(&server)).await.0,
-        429,
-        "the quota remembered 3 earlier calls"
-    );
+    assert_eq!(header(&response, "x-ratelimit-remaining").as_deref(), Some("0"));
+    assert_eq!(send(attempt(&server)).await.0, 429, "the quota remembered 3 earlier calls");
 }
 
 #[tokio::test]
@@ -148,9 +127,7 @@ async fn a_daily_quota_holds_across_replicas() {
     let (status, _) = send(second.get("/api/auth/me").bearer_auth(&account.token)).await;
     assert_eq!(status, 200);
     let attempt = |server: &Server| {
-        server
-            .post("/api/auth/login")
-            .json(&json!({ "email": "q@example.com", "password": "whatever1" }))
+        server.post("/api/auth/login").json(&json!({ "email": "q@example.com", "password": "whatever1" }))
     };
     let mut admitted = 0;
     for i in 0..12 {
@@ -161,19 +138,14 @@ async fn a_daily_quota_holds_across_replicas() {
         // Longer than a flush interval: each replica sees the other's usage.
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(
-        admitted, 6,
-        "after registration, two replicas together admitted {admitted}"
-    );
+    assert_eq!(admitted, 6, "after registration, two replicas together admitted {admitted}");
 }
 
 #[tokio::test]
 async fn metering_can_be_switched_off() {
-    let server = Server::start_with(&[
-        ("WAYMARK_METERING__ENABLED", "false"),
-        ("WAYMARK_METERING__URLPLUS__PER_MINUTE", "1"),
-    ])
-    .await;
+    let server =
+        Server::start_with(&[("WAYMARK_METERING__ENABLED", "false"), ("WAYMARK_METERING__URLPLUS__PER_MINUTE", "1")])
+            .await;
     let account = server.register("off@example.com", "password123").await;
     for _ in 0..3 {
         let response = send_raw(server.get("/api/account").bearer_auth(&account.api_key)).await;
@@ -183,8 +155,5 @@ async fn metering_can_be_switched_off() {
 }
 
 fn chrono_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }

@@ -18,18 +18,8 @@ fn waymark(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Ou
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -55,31 +45,14 @@ fn bad_configuration_fails_with_one_line_naming_the_key() {
 #[tokio::test]
 async fn admin_create_makes_an_admin_from_stdin() {
     let server = Server::start().await;
-    let mut env = vec![(
-        "WAYMARK_DATA_DIR",
-        server.storage.data_dir.path().to_str().unwrap(),
-    )];
+    let mut env = vec![("WAYMARK_DATA_DIR", server.storage.data_dir.path().to_str().unwrap())];
     let db_url;
     if let Some(db) = &server.storage.db {
         db_url = db.url.clone();
         env.push(("WAYMARK_DATABASE_URL", db_url.as_str()));
     }
-    let out = waymark(
-        &[
-            "admin",
-            "create",
-            "--email",
-            "root@example.com",
-            "--password-stdin",
-        ],
-        &env,
-        "s3cret-pass\n",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = waymark(&["admin", "create", "--email", "root@example.com", "--password-stdin"], &env, "s3cret-pass\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin root@example.com"));
 
     let (status, body) = send(server.post("/api/auth/login").json(&json!({
@@ -91,22 +64,8 @@ async fn admin_create_makes_an_admin_from_stdin() {
 
     // Promoting an existing user.
     server.register("later@example.com", "password123").await;
-    let out = waymark(
-        &[
-            "admin",
-            "create",
-            "--email",
-            "later@example.com",
-            "--password-stdin",
-        ],
-        &env,
-        "another-pass",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = waymark(&["admin", "create", "--email", "later@example.com", "--password-stdin"], &env, "another-pass");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (_, body) = send(server.post("/api/auth/login").json(&json!({
         "email": "later@example.com", "password": "another-pass"
     })))
@@ -134,10 +93,7 @@ async fn sigterm_lets_an_in_flight_request_finish() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 
     // The request is in flight (half its body sent) when SIGTERM arrives.
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(server.pid().to_string())
-        .status();
+    let _ = Command::new("kill").arg("-TERM").arg(server.pid().to_string()).status();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     stream.write_all(tail.as_bytes()).await.unwrap();
     let mut response = String::new();
@@ -151,35 +107,19 @@ async fn sigterm_lets_an_in_flight_request_finish() {
 async fn config_file_then_environment() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("waymark.toml");
-    std::fs::write(
-        &file,
-        "timezone = \"Asia/Shanghai\"\n[metering.urlplus]\nper_minute = 2\n",
-    )
-    .unwrap();
+    std::fs::write(&file, "timezone = \"Asia/Shanghai\"\n[metering.urlplus]\nper_minute = 2\n").unwrap();
     let file = file.to_str().unwrap();
 
     let from_file = Server::start_with(&[("WAYMARK_CONFIG", file)]).await;
     let account = from_file.register("cfg@example.com", "password123").await;
-    let response =
-        crate::support::send_raw(from_file.get("/api/account").bearer_auth(&account.api_key)).await;
-    assert_eq!(
-        crate::support::header(&response, "x-ratelimit-limit").as_deref(),
-        Some("2")
-    );
+    let response = crate::support::send_raw(from_file.get("/api/account").bearer_auth(&account.api_key)).await;
+    assert_eq!(crate::support::header(&response, "x-ratelimit-limit").as_deref(), Some("2"));
 
-    let overridden = Server::start_with(&[
-        ("WAYMARK_CONFIG", file),
-        ("WAYMARK_METERING__URLPLUS__PER_MINUTE", "7"),
-    ])
-    .await;
+    let overridden =
+        Server::start_with(&[("WAYMARK_CONFIG", file), ("WAYMARK_METERING__URLPLUS__PER_MINUTE", "7")]).await;
     let account = overridden.register("cfg@example.com", "password123").await;
-    let response =
-        crate::support::send_raw(overridden.get("/api/account").bearer_auth(&account.api_key))
-            .await;
-    assert_eq!(
-        crate::support::header(&response, "x-ratelimit-limit").as_deref(),
-        Some("7")
-    );
+    let response = crate::support::send_raw(overridden.get("/api/account").bearer_auth(&account.api_key)).await;
+    assert_eq!(crate::support::header(&response, "x-ratelimit-limit").as_deref(), Some("7"));
 
     let out = waymark(&["--config", "/nonexistent/waymark.toml", "serve"], &[], "");
     assert!(!out.status.success());

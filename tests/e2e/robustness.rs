@@ -10,73 +10,36 @@ async fn bad_input_on_the_pingoo_surface() {
     let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
         (
             "malformed JSON",
-            server
-                .post("/api/auth/login")
-                .header("content-type", "application/json")
-                .body("{\"email\":"),
+            server.post("/api/auth/login").header("content-type", "application/json").body("{\"email\":"),
             400,
         ),
-        (
-            "wrong type",
-            server
-                .post("/api/auth/login")
-                .json(&json!({ "email": ["a@b.example"], "password": "x" })),
-            400,
-        ),
-        (
-            "missing field",
-            server
-                .post("/api/auth/register")
-                .json(&json!({ "email": "a@b.example" })),
-            400,
-        ),
-        (
-            "not JSON at all",
-            server
-                .post("/api/auth/login")
-                .header("content-type", "text/plain")
-                .body("hi"),
-            400,
-        ),
+        ("wrong type", server.post("/api/auth/login").json(&json!({ "email": ["a@b.example"], "password": "x" })), 400),
+        ("missing field", server.post("/api/auth/register").json(&json!({ "email": "a@b.example" })), 400),
+        ("not JSON at all", server.post("/api/auth/login").header("content-type", "text/plain").body("hi"), 400),
         (
             "invalid email",
-            server
-                .post("/api/auth/register")
-                .json(&json!({ "email": "nope", "password": "password123" })),
+            server.post("/api/auth/register").json(&json!({ "email": "nope", "password": "password123" })),
             400,
         ),
         (
             "short password",
-            server
-                .post("/api/auth/register")
-                .json(&json!({ "email": "s@b.example", "password": "123" })),
+            server.post("/api/auth/register").json(&json!({ "email": "s@b.example", "password": "123" })),
             400,
         ),
         (
             "oversized body",
-            server
-                .post("/api/auth/register")
-                .json(&json!({ "email": "big@b.example", "password": "x".repeat(5000) })),
+            server.post("/api/auth/register").json(&json!({ "email": "big@b.example", "password": "x".repeat(5000) })),
             413,
         ),
         ("unknown route", server.get("/api/auth/nothing"), 404),
         ("wrong method", server.delete("/api/auth/login"), 405),
-        (
-            "empty refresh token",
-            server
-                .post("/api/auth/refresh")
-                .json(&json!({ "refresh_token": "" })),
-            401,
-        ),
+        ("empty refresh token", server.post("/api/auth/refresh").json(&json!({ "refresh_token": "" })), 401),
     ];
     for (what, request, expected) in cases {
         let (status, body) = send(request).await;
         assert_eq!(status, expected, "{what}: {body}");
         assert_eq!(body["code"], expected, "{what}: {body}");
-        assert!(
-            !body["msg"].as_str().unwrap_or("").is_empty(),
-            "{what}: {body}"
-        );
+        assert!(!body["msg"].as_str().unwrap_or("").is_empty(), "{what}: {body}");
         assert!(body.get("data").is_some(), "{what}: {body}");
     }
 }
@@ -87,63 +50,23 @@ async fn bad_input_on_the_urlplus_surface() {
     let account = server.register("bad@example.com", "password123").await;
     let key = account.api_key.as_str();
     let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
-        (
-            "unknown key id",
-            server.delete("/api/account/keys/999999").bearer_auth(key),
-            404,
-        ),
-        (
-            "non-numeric id",
-            server.delete("/api/account/keys/abc").bearer_auth(key),
-            400,
-        ),
-        (
-            "empty key name",
-            server
-                .post("/api/account/keys")
-                .bearer_auth(key)
-                .json(&json!({ "name": " " })),
-            400,
-        ),
-        (
-            "missing name",
-            server
-                .post("/api/account/keys")
-                .bearer_auth(key)
-                .json(&json!({})),
-            400,
-        ),
+        ("unknown key id", server.delete("/api/account/keys/999999").bearer_auth(key), 404),
+        ("non-numeric id", server.delete("/api/account/keys/abc").bearer_auth(key), 400),
+        ("empty key name", server.post("/api/account/keys").bearer_auth(key).json(&json!({ "name": " " })), 400),
+        ("missing name", server.post("/api/account/keys").bearer_auth(key).json(&json!({})), 400),
         (
             "malformed JSON",
-            server
-                .put("/api/account/update")
-                .bearer_auth(key)
-                .header("content-type", "application/json")
-                .body("["),
+            server.put("/api/account/update").bearer_auth(key).header("content-type", "application/json").body("["),
             400,
         ),
-        (
-            "bad email",
-            server
-                .put("/api/account/update")
-                .bearer_auth(key)
-                .json(&json!({ "email": "x" })),
-            400,
-        ),
-        (
-            "unknown route",
-            server.get("/api/account/nope").bearer_auth(key),
-            404,
-        ),
+        ("bad email", server.put("/api/account/update").bearer_auth(key).json(&json!({ "email": "x" })), 400),
+        ("unknown route", server.get("/api/account/nope").bearer_auth(key), 404),
     ];
     for (what, request, expected) in cases {
         let (status, body) = send(request).await;
         assert_eq!(status, expected, "{what}: {body}");
         assert_eq!(body["error"], 1, "{what}: {body}");
-        assert!(
-            !body["message"].as_str().unwrap_or("").is_empty(),
-            "{what}: {body}"
-        );
+        assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{what}: {body}");
     }
 }
 
@@ -170,24 +93,15 @@ async fn the_served_spec_matches_the_checked_in_one() {
     assert_eq!(status, 200);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
     let checked_in: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("openapi/openapi.json exists"))
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(path).expect("openapi/openapi.json exists")).unwrap();
     assert!(
         served == checked_in,
         "openapi/openapi.json is stale: run `cargo run -p waymark -- openapi --output openapi/openapi.json`"
     );
     for scheme in ["BearerAuth", "CbApiKey", "QueryKey"] {
-        assert!(
-            served["components"]["securitySchemes"]
-                .get(scheme)
-                .is_some(),
-            "{scheme}"
-        );
+        assert!(served["components"]["securitySchemes"].get(scheme).is_some(), "{scheme}");
     }
     let docs = crate::support::send_raw(server.get("/docs/")).await;
     assert_eq!(docs.status(), 200);
-    assert!(
-        docs.text().await.unwrap().contains("swagger"),
-        "interactive docs page"
-    );
+    assert!(docs.text().await.unwrap().contains("swagger"), "interactive docs page");
 }

@@ -31,16 +31,9 @@ impl TestDb {
         }
         let name = format!("waymark_test_{}_{}", std::process::id(), rand_suffix());
         let mut conn = pg_connect(&base).await;
-        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-            .execute(&mut conn)
-            .await
-            .expect("create test database");
+        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
         let url = replace_db_name(&base, &name);
-        Some(TestDb {
-            admin_url: base,
-            name,
-            url,
-        })
+        Some(TestDb { admin_url: base, name, url })
     }
 }
 
@@ -50,15 +43,11 @@ impl Drop for TestDb {
         let name = self.name.clone();
         // Drop runs outside any runtime we may block on: use a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
                 let mut conn = pg_connect(&admin_url).await;
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await;
+                let _ =
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
             });
         })
         .join();
@@ -67,9 +56,7 @@ impl Drop for TestDb {
 
 async fn pg_connect(url: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
-    sqlx::PgConnection::connect(url)
-        .await
-        .expect("connect to PostgreSQL")
+    sqlx::PgConnection::connect(url).await.expect("connect to PostgreSQL")
 }
 
 fn replace_db_name(url: &str, name: &str) -> String {
@@ -91,10 +78,7 @@ fn replace_db_name(url: &str, name: &str) -> String {
 fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     format!("{nanos}_{}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -106,10 +90,7 @@ pub struct Storage {
 
 impl Storage {
     pub async fn new() -> Arc<Storage> {
-        Arc::new(Storage {
-            data_dir: tempfile::tempdir().unwrap(),
-            db: TestDb::create().await,
-        })
+        Arc::new(Storage { data_dir: tempfile::tempdir().unwrap(), db: TestDb::create().await })
     }
 }
 
@@ -128,10 +109,7 @@ impl Server {
     }
 
     pub async fn start_with(env: &[(&str, &str)]) -> Server {
-        let env = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Self::spawn(Storage::new().await, env)
     }
 
@@ -165,11 +143,7 @@ impl Server {
         for (k, v) in &env {
             cmd.env(k, v);
         }
-        let mut child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn waymark");
+        let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn waymark");
         let stderr = child.stderr.take().unwrap();
         let logs = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -190,13 +164,7 @@ impl Server {
                 panic!("server did not start:\n{}", logs.lock().unwrap().join("\n"));
             }
         };
-        Server {
-            child,
-            base: format!("http://{addr}"),
-            storage,
-            env,
-            logs,
-        }
+        Server { child, base: format!("http://{addr}"), storage, env, logs }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -204,10 +172,7 @@ impl Server {
     }
 
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -299,21 +264,12 @@ pub async fn send_raw(req: reqwest::RequestBuilder) -> reqwest::Response {
 }
 
 pub fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
+    response.headers().get(name).map(|v| v.to_str().unwrap().to_string())
 }
 
 #[test]
 fn database_names_are_replaced() {
-    assert_eq!(
-        replace_db_name("postgres://u:p@h:5432/postgres", "x"),
-        "postgres://u:p@h:5432/x"
-    );
-    assert_eq!(
-        replace_db_name("postgres://h/db?sslmode=disable", "x"),
-        "postgres://h/x?sslmode=disable"
-    );
+    assert_eq!(replace_db_name("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
+    assert_eq!(replace_db_name("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     assert_eq!(replace_db_name("postgres://h", "x"), "postgres://h/x");
 }

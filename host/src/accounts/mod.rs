@@ -43,11 +43,7 @@ impl Role {
 
     /// Unknown roles in the database grant nothing beyond `user`.
     fn parse(text: &str) -> Role {
-        if text == "admin" {
-            Role::Admin
-        } else {
-            Role::User
-        }
+        if text == "admin" { Role::Admin } else { Role::User }
     }
 }
 
@@ -89,24 +85,14 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    pub async fn new(
-        db: Db,
-        config: AuthConfig,
-        data_dir: &std::path::Path,
-    ) -> Result<Self, AccountError> {
+    pub async fn new(db: Db, config: AuthConfig, data_dir: &std::path::Path) -> Result<Self, AccountError> {
         let secret = secret::jwt_secret(&db, &config, data_dir).await?;
         let ttl = Duration::from_secs(config.principal_cache_secs);
         Ok(Self {
             dummy_hash: password::hash(tokens::random_token()).await?,
             jwt: JwtKeys::new(secret.as_bytes()),
-            keys: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(ttl)
-                .build(),
-            users: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(ttl)
-                .build(),
+            keys: Cache::builder().max_capacity(100_000).time_to_live(ttl).build(),
+            users: Cache::builder().max_capacity(100_000).time_to_live(ttl).build(),
             db,
             config,
         })
@@ -119,9 +105,7 @@ impl Accounts {
             match self.keys.get(&hash).await {
                 Some(user_id) => user_id,
                 None => {
-                    let user_id = store::key_owner(&self.db, &hash)
-                        .await?
-                        .ok_or(AccountError::BadApiKey)?;
+                    let user_id = store::key_owner(&self.db, &hash).await?.ok_or(AccountError::BadApiKey)?;
                     self.keys.insert(hash, user_id).await;
                     user_id
                 }
@@ -143,12 +127,7 @@ impl Accounts {
     }
 
     /// Creates a user with a generated API key and signs them in.
-    pub async fn register(
-        &self,
-        email: &str,
-        password: &str,
-        username: Option<&str>,
-    ) -> Result<Session, AccountError> {
+    pub async fn register(&self, email: &str, password: &str, username: Option<&str>) -> Result<Session, AccountError> {
         let email = validate::email(email)?;
         validate::password(password)?;
         let username = match username {
@@ -172,9 +151,7 @@ impl Accounts {
     pub async fn login(&self, email: &str, password: &str) -> Result<Session, AccountError> {
         let email = email.trim().to_lowercase();
         let user = store::user_by_email(&self.db, &email).await?;
-        let stored = user
-            .as_ref()
-            .map_or_else(|| self.dummy_hash.clone(), |u| u.password_hash.clone());
+        let stored = user.as_ref().map_or_else(|| self.dummy_hash.clone(), |u| u.password_hash.clone());
         let ok = password::verify(password.to_string(), stored).await?;
         match user {
             Some(user) if ok => self.start_session(user, &tokens::random_token()).await,
@@ -188,9 +165,7 @@ impl Accounts {
         let hash = tokens::sha256_hex(refresh_token);
         match store::consume_refresh(&self.db, &hash).await? {
             Some((user_id, family)) => {
-                let user = store::user_by_id(&self.db, user_id)
-                    .await?
-                    .ok_or(AccountError::BadRefreshToken)?;
+                let user = store::user_by_id(&self.db, user_id).await?.ok_or(AccountError::BadRefreshToken)?;
                 self.start_session(user, &family).await
             }
             None => {
@@ -204,9 +179,7 @@ impl Accounts {
     }
 
     pub async fn user(&self, id: i64) -> Result<UserRow, AccountError> {
-        store::user_by_id(&self.db, id)
-            .await?
-            .ok_or(AccountError::UserNotFound)
+        store::user_by_id(&self.db, id).await?.ok_or(AccountError::UserNotFound)
     }
 
     pub async fn update_profile(
@@ -218,9 +191,7 @@ impl Accounts {
         let username = username.map(validate::username).transpose()?;
         let email = email.map(validate::email).transpose()?;
         if let Some(email) = &email
-            && store::user_by_email(&self.db, email)
-                .await?
-                .is_some_and(|u| u.id != id)
+            && store::user_by_email(&self.db, email).await?.is_some_and(|u| u.id != id)
         {
             return Err(AccountError::EmailTaken);
         }
@@ -230,15 +201,7 @@ impl Accounts {
         {
             return Err(AccountError::UsernameTaken);
         }
-        let updated = store::update_user(
-            &self.db,
-            id,
-            email.as_deref(),
-            username.as_deref(),
-            None,
-            None,
-        )
-        .await?;
+        let updated = store::update_user(&self.db, id, email.as_deref(), username.as_deref(), None, None).await?;
         if !updated {
             return Err(AccountError::EmailTaken);
         }
@@ -272,15 +235,12 @@ impl Accounts {
         let name = validate::key_name(name)?;
         let key = tokens::new_api_key();
         let prefix: String = key.chars().take(10).collect();
-        let row =
-            store::insert_key(&self.db, user_id, &name, &prefix, &tokens::sha256_hex(&key)).await?;
+        let row = store::insert_key(&self.db, user_id, &name, &prefix, &tokens::sha256_hex(&key)).await?;
         Ok(NewKey { row, key })
     }
 
     pub async fn revoke_key(&self, user_id: i64, key_id: i64) -> Result<(), AccountError> {
-        let hash = store::revoke_key(&self.db, user_id, key_id)
-            .await?
-            .ok_or(AccountError::KeyNotFound)?;
+        let hash = store::revoke_key(&self.db, user_id, key_id).await?.ok_or(AccountError::KeyNotFound)?;
         self.keys.invalidate(&hash).await;
         Ok(())
     }
@@ -288,24 +248,12 @@ impl Accounts {
     /// Operator path (`waymark admin create`): creates an admin, or promotes
     /// an existing user and sets the given password. Returns the user and, for
     /// a new user, their first API key.
-    pub async fn ensure_admin(
-        &self,
-        email: &str,
-        password: &str,
-    ) -> Result<(UserRow, Option<String>), AccountError> {
+    pub async fn ensure_admin(&self, email: &str, password: &str) -> Result<(UserRow, Option<String>), AccountError> {
         let email = validate::email(email)?;
         validate::password(password)?;
         if let Some(user) = store::user_by_email(&self.db, &email).await? {
             let hash = password::hash(password.to_string()).await?;
-            store::update_user(
-                &self.db,
-                user.id,
-                None,
-                None,
-                Some(&hash),
-                Some(Role::Admin),
-            )
-            .await?;
+            store::update_user(&self.db, user.id, None, None, Some(&hash), Some(Role::Admin)).await?;
             store::revoke_user_refresh(&self.db, user.id).await?;
             self.users.invalidate(&user.id).await;
             return Ok((self.user(user.id).await?, None));
@@ -324,21 +272,8 @@ impl Accounts {
         let access_token = self.jwt.issue(user.id, user.role, ttl)?;
         let refresh_token = tokens::new_refresh_token();
         let refresh_ttl_ms = (self.config.refresh_token_ttl_secs as i64).saturating_mul(1000);
-        store::insert_refresh(
-            &self.db,
-            user.id,
-            &tokens::sha256_hex(&refresh_token),
-            family,
-            refresh_ttl_ms,
-        )
-        .await?;
-        Ok(Session {
-            user,
-            access_token,
-            refresh_token,
-            expires_in: ttl,
-            api_key: None,
-        })
+        store::insert_refresh(&self.db, user.id, &tokens::sha256_hex(&refresh_token), family, refresh_ttl_ms).await?;
+        Ok(Session { user, access_token, refresh_token, expires_in: ttl, api_key: None })
     }
 
     /// A username derived from the email's local part, made unique with a

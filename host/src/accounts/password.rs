@@ -20,11 +20,8 @@ pub async fn hash(password: String) -> Result<String, AccountError> {
 
 pub async fn verify(password: String, stored: String) -> Result<bool, AccountError> {
     tokio::task::spawn_blocking(move || {
-        let parsed =
-            PasswordHash::new(&stored).map_err(|e| AccountError::Hashing(e.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
+        let parsed = PasswordHash::new(&stored).map_err(|e| AccountError::Hashing(e.to_string()))?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .map_err(|e| AccountError::Hashing(e.to_string()))?
@@ -36,11 +33,7 @@ mod tests {
     async fn round_trip() {
         let h = super::hash("correct horse".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(
-            super::verify("correct horse".into(), h.clone())
-                .await
-                .unwrap()
-        );
+        assert!(super::verify("correct horse".into(), h.clone()).await.unwrap());
         assert!(!super::verify("wrong".into(), h).await.unwrap());
     }
 }

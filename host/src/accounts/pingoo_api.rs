@@ -98,10 +98,7 @@ impl PingooAuthApi {
     /// Create a user (and its first API key); answers like login.
     #[oai(path = "/api/auth/register", method = "post")]
     async fn register(&self, body: Json<Credentials>) -> Answer<SessionView> {
-        let session = self
-            .accounts
-            .register(&body.email, &body.password, body.username.as_deref())
-            .await?;
+        let session = self.accounts.register(&body.email, &body.password, body.username.as_deref()).await?;
         Ok(PingooOk::data(session.into()))
     }
 
@@ -130,14 +127,8 @@ impl PingooAuthApi {
     /// Change username and/or email.
     #[oai(path = "/api/auth/profile", method = "put")]
     async fn profile(&self, auth: Auth, body: Json<ProfileUpdate>) -> Answer<UserView> {
-        let user = self
-            .accounts
-            .update_profile(
-                auth.user_id(),
-                body.username.as_deref(),
-                body.email.as_deref(),
-            )
-            .await?;
+        let user =
+            self.accounts.update_profile(auth.user_id(), body.username.as_deref(), body.email.as_deref()).await?;
         Ok(PingooOk::data(UserView::from(&user)))
     }
 
@@ -145,9 +136,7 @@ impl PingooAuthApi {
     /// token of the user.
     #[oai(path = "/api/auth/password", method = "put")]
     async fn password(&self, auth: Auth, body: Json<PasswordChange>) -> Answer<String> {
-        self.accounts
-            .change_password(auth.user_id(), &body.old_password, &body.new_password)
-            .await?;
+        self.accounts.change_password(auth.user_id(), &body.old_password, &body.new_password).await?;
         Ok(PingooOk::data("密码修改成功".to_string()))
     }
 }

@@ -11,11 +11,7 @@ use super::tokens::random_token;
 use crate::config::AuthConfig;
 use crate::store::{Db, Engine, now_ms};
 
-pub async fn jwt_secret(
-    db: &Db,
-    config: &AuthConfig,
-    data_dir: &Path,
-) -> Result<String, AccountError> {
+pub async fn jwt_secret(db: &Db, config: &AuthConfig, data_dir: &Path) -> Result<String, AccountError> {
     if let Some(secret) = &config.jwt_secret {
         return Ok(secret.clone());
     }
@@ -28,14 +24,15 @@ pub async fn jwt_secret(
 async fn shared_secret(db: &Db) -> Result<String, AccountError> {
     let candidate = format!("{}{}", random_token(), random_token());
     // First replica to start wins; the others read its secret.
-    sqlx::query("INSERT INTO server_secrets (name, value, created_at) VALUES ('jwt', $1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(&candidate)
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await?;
-    let (value,): (String,) = sqlx::query_as("SELECT value FROM server_secrets WHERE name = 'jwt'")
-        .fetch_one(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO server_secrets (name, value, created_at) VALUES ('jwt', $1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(&candidate)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    let (value,): (String,) =
+        sqlx::query_as("SELECT value FROM server_secrets WHERE name = 'jwt'").fetch_one(&db.pool).await?;
     Ok(value)
 }
 
@@ -57,12 +54,7 @@ fn file_secret(path: &Path) -> Result<String, AccountError> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     file.write_all(contents.as_bytes())
 }
 

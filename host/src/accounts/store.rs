@@ -27,8 +27,7 @@ pub struct KeyRow {
     pub last_used_at: Option<i64>,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, username, password_hash, role, avatar, created_at, updated_at";
+const USER_COLUMNS: &str = "id, email, username, password_hash, role, avatar, created_at, updated_at";
 
 fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
@@ -51,18 +50,13 @@ pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error
 
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    let row = sqlx::query(&sql)
-        .bind(email)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(&sql).bind(email).fetch_optional(&db.pool).await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 pub async fn username_exists(db: &Db, username: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&db.pool).await?;
     Ok(row.is_some())
 }
 
@@ -145,13 +139,7 @@ pub async fn insert_key(
     .bind(now)
     .fetch_one(&db.pool)
     .await?;
-    Ok(KeyRow {
-        id,
-        name: name.into(),
-        prefix: prefix.into(),
-        created_at: now,
-        last_used_at: None,
-    })
+    Ok(KeyRow { id, name: name.into(), prefix: prefix.into(), created_at: now, last_used_at: None })
 }
 
 pub async fn active_keys(db: &Db, user_id: i64) -> Result<Vec<KeyRow>, sqlx::Error> {
@@ -226,10 +214,7 @@ pub async fn insert_refresh(
 
 /// Marks a live refresh token used, atomically, so two racing refreshes with
 /// the same token cannot both win. Returns its user and family.
-pub async fn consume_refresh(
-    db: &Db,
-    token_hash: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn consume_refresh(db: &Db, token_hash: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
     let now = now_ms();
     sqlx::query_as(
         "UPDATE refresh_tokens SET used_at = $2
@@ -244,32 +229,27 @@ pub async fn consume_refresh(
 
 /// The family of a token that exists but can no longer be used.
 pub async fn refresh_family(db: &Db, token_hash: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT family FROM refresh_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT family FROM refresh_tokens WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.map(|(f,)| f))
 }
 
 pub async fn revoke_refresh_family(db: &Db, family: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL",
-    )
-    .bind(family)
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
+    sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL")
+        .bind(family)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
 pub async fn revoke_user_refresh(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-    )
-    .bind(user_id)
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
+    sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }

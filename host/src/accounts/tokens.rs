@@ -36,21 +36,13 @@ pub struct JwtKeys {
 
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> Self {
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-        }
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
     }
 
     pub fn issue(&self, user_id: i64, role: Role, ttl_secs: u64) -> Result<String, AccountError> {
         let now = chrono::Utc::now().timestamp();
-        let claims = AccessClaims {
-            sub: user_id.to_string(),
-            role,
-            iat: now,
-            exp: now + ttl_secs as i64,
-            typ: "access".into(),
-        };
+        let claims =
+            AccessClaims { sub: user_id.to_string(), role, iat: now, exp: now + ttl_secs as i64, typ: "access".into() };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AccountError::Hashing(e.to_string()))
     }
@@ -64,10 +56,7 @@ impl JwtKeys {
         if data.claims.typ != "access" {
             return Err(AccountError::BadAccessToken("not an access token".into()));
         }
-        data.claims
-            .sub
-            .parse()
-            .map_err(|_| AccountError::BadAccessToken("malformed subject".into()))
+        data.claims.sub.parse().map_err(|_| AccountError::BadAccessToken("malformed subject".into()))
     }
 }
 
@@ -104,10 +93,7 @@ mod tests {
         let token = keys.issue(42, Role::User, 60).unwrap();
         assert_eq!(keys.verify(&token).unwrap(), 42);
         let other = JwtKeys::new(b"other secret");
-        assert!(matches!(
-            other.verify(&token),
-            Err(AccountError::BadAccessToken(_))
-        ));
+        assert!(matches!(other.verify(&token), Err(AccountError::BadAccessToken(_))));
         assert!(keys.verify("not.a.jwt").is_err());
     }
 

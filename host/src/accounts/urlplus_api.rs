@@ -80,11 +80,7 @@ pub struct UrlplusAccountApi {
 
 impl UrlplusAccountApi {
     fn date(&self, ms: i64) -> String {
-        self.tz
-            .timestamp_millis_opt(ms)
-            .single()
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default()
+        self.tz.timestamp_millis_opt(ms).single().map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()
     }
 
     fn key_view(&self, key: &KeyRow) -> KeyView {
@@ -120,31 +116,22 @@ impl UrlplusAccountApi {
     #[oai(path = "/api/account/update", method = "put")]
     async fn update(&self, auth: Auth, body: Json<AccountUpdate>) -> Done {
         if body.email.is_none() && body.password.is_none() {
-            return Err(crate::http::Failure::bad_request(
-                "nothing to update: send email and/or password",
-            )
-            .into());
+            return Err(crate::http::Failure::bad_request("nothing to update: send email and/or password").into());
         }
         if let Some(email) = &body.email {
-            self.accounts
-                .update_profile(auth.user_id(), None, Some(email))
-                .await?;
+            self.accounts.update_profile(auth.user_id(), None, Some(email)).await?;
         }
         if let Some(password) = &body.password {
             self.accounts.set_password(auth.user_id(), password).await?;
         }
-        Ok(UrlplusDone::message(
-            "Account has been successfully updated.",
-        ))
+        Ok(UrlplusDone::message("Account has been successfully updated."))
     }
 
     /// The account's active API keys (never the keys themselves).
     #[oai(path = "/api/account/keys", method = "get")]
     async fn keys(&self, auth: Auth) -> Answer<KeyList> {
         let keys = self.accounts.keys(auth.user_id()).await?;
-        Ok(UrlplusOk::data(KeyList {
-            keys: keys.iter().map(|k| self.key_view(k)).collect(),
-        }))
+        Ok(UrlplusOk::data(KeyList { keys: keys.iter().map(|k| self.key_view(k)).collect() }))
     }
 
     /// Create an API key. The answer is the only time the key is shown.

@@ -10,9 +10,7 @@ fn invalid(message: &str) -> AccountError {
 /// mail server's business; this only rejects what cannot be an address.
 pub fn email(raw: &str) -> Result<String, AccountError> {
     let email = raw.trim().to_lowercase();
-    let (local, domain) = email
-        .split_once('@')
-        .ok_or_else(|| invalid("email must contain @"))?;
+    let (local, domain) = email.split_once('@').ok_or_else(|| invalid("email must contain @"))?;
     if local.is_empty()
         || domain.is_empty()
         || !domain.contains('.')
@@ -44,29 +42,17 @@ pub fn username(raw: &str) -> Result<String, AccountError> {
     if !(2..=32).contains(&len) {
         return Err(invalid("username must be 2 to 32 characters"));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        return Err(invalid(
-            "username may contain letters, digits, '_', '-' and '.'",
-        ));
+    if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err(invalid("username may contain letters, digits, '_', '-' and '.'"));
     }
     Ok(name.to_string())
 }
 
 pub fn username_from_email(email: &str) -> String {
     let local = email.split('@').next().unwrap_or_default();
-    let cleaned: String = local
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .take(24)
-        .collect();
-    if cleaned.chars().count() >= 2 {
-        cleaned
-    } else {
-        format!("user{cleaned}")
-    }
+    let cleaned: String =
+        local.chars().filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')).take(24).collect();
+    if cleaned.chars().count() >= 2 { cleaned } else { format!("user{cleaned}") }
 }
 
 pub fn key_name(raw: &str) -> Result<String, AccountError> {

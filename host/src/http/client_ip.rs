@@ -69,19 +69,12 @@ mod tests {
 
     #[test]
     fn untrusted_peer_cannot_forge_its_ip() {
-        assert_eq!(
-            resolve_ip("203.0.113.9", Some("1.2.3.4"), &[]).to_string(),
-            "203.0.113.9"
-        );
+        assert_eq!(resolve_ip("203.0.113.9", Some("1.2.3.4"), &[]).to_string(), "203.0.113.9");
     }
 
     #[test]
     fn trusted_proxy_forwards_the_client() {
-        let ip = resolve_ip(
-            "10.0.0.2",
-            Some("9.9.9.9, 198.51.100.7, 10.0.0.3"),
-            &["10.0.0.0/8"],
-        );
+        let ip = resolve_ip("10.0.0.2", Some("9.9.9.9, 198.51.100.7, 10.0.0.3"), &["10.0.0.0/8"]);
         assert_eq!(ip.to_string(), "198.51.100.7");
     }
 
@@ -93,9 +86,6 @@ mod tests {
 
     #[test]
     fn mapped_ipv4_is_canonical() {
-        assert_eq!(
-            resolve_ip("::ffff:192.0.2.1", None, &[]).to_string(),
-            "192.0.2.1"
-        );
+        assert_eq!(resolve_ip("::ffff:192.0.2.1", None, &[]).to_string(), "192.0.2.1");
     }
 }

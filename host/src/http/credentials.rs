@@ -40,11 +40,7 @@ impl AuthState {
 
 /// The raw credential, if the request carries one.
 pub fn credential(req: &Request) -> Option<String> {
-    if let Some(value) = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(value) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let (scheme, token) = value.trim().split_once(' ').unwrap_or(("", ""));
         if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
             let token = token.trim();
@@ -53,11 +49,7 @@ pub fn credential(req: &Request) -> Option<String> {
             }
         }
     }
-    if let Some(key) = req
-        .headers()
-        .get("cb-api-key")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(key) = req.headers().get("cb-api-key").and_then(|v| v.to_str().ok()) {
         let key = key.trim();
         if !key.is_empty() {
             return Some(key.to_string());
@@ -73,42 +65,22 @@ pub fn credential(req: &Request) -> Option<String> {
 /// The security schemes' checker: the pipeline already resolved the
 /// credential; a handler that requires one gets its principal or a 401.
 async fn resolved<T>(req: &Request, _raw: T) -> Option<Principal> {
-    req.extensions()
-        .get::<AuthState>()
-        .and_then(AuthState::principal)
-        .cloned()
+    req.extensions().get::<AuthState>().and_then(AuthState::principal).cloned()
 }
 
 /// `Authorization: Bearer <API key or access JWT>`.
 #[derive(SecurityScheme)]
-#[oai(
-    rename = "BearerAuth",
-    ty = "bearer",
-    bearer_format = "API key (wm_…) or access JWT",
-    checker = "resolved"
-)]
+#[oai(rename = "BearerAuth", ty = "bearer", bearer_format = "API key (wm_…) or access JWT", checker = "resolved")]
 pub struct BearerAuth(Principal);
 
 /// `cb-api-key: <API key>` (CodeBox style).
 #[derive(SecurityScheme)]
-#[oai(
-    rename = "CbApiKey",
-    ty = "api_key",
-    key_name = "cb-api-key",
-    key_in = "header",
-    checker = "resolved"
-)]
+#[oai(rename = "CbApiKey", ty = "api_key", key_name = "cb-api-key", key_in = "header", checker = "resolved")]
 pub struct CbApiKey(Principal);
 
 /// `?key=<API key>` (visits-counter and unshort style).
 #[derive(SecurityScheme)]
-#[oai(
-    rename = "QueryKey",
-    ty = "api_key",
-    key_name = "key",
-    key_in = "query",
-    checker = "resolved"
-)]
+#[oai(rename = "QueryKey", ty = "api_key", key_name = "key", key_in = "query", checker = "resolved")]
 pub struct QueryKey(Principal);
 
 /// Any of the three places; handlers that need a user take this.
@@ -134,11 +106,7 @@ impl Auth {
 /// poem's `Bearer` extractor only knows the `Bearer` scheme; urlplus clients
 /// may send `Token`. Rewrite it once so every extractor sees one form.
 pub fn normalise_token_scheme(req: &mut Request) {
-    let Some(value) = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
         return;
     };
     if let Some((scheme, token)) = value.trim().split_once(' ')
@@ -163,26 +131,11 @@ mod tests {
 
     #[test]
     fn finds_the_credential_in_each_place() {
-        assert_eq!(
-            credential(&req("/x", &[("authorization", "Bearer abc")])).as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            credential(&req("/x", &[("authorization", "Token abc")])).as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            credential(&req("/x", &[("cb-api-key", "abc")])).as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            credential(&req("/x?a=1&key=wm_a%2Bb", &[])).as_deref(),
-            Some("wm_a+b")
-        );
-        assert_eq!(
-            credential(&req("/x?a=1", &[("authorization", "Basic zzz")])),
-            None
-        );
+        assert_eq!(credential(&req("/x", &[("authorization", "Bearer abc")])).as_deref(), Some("abc"));
+        assert_eq!(credential(&req("/x", &[("authorization", "Token abc")])).as_deref(), Some("abc"));
+        assert_eq!(credential(&req("/x", &[("cb-api-key", "abc")])).as_deref(), Some("abc"));
+        assert_eq!(credential(&req("/x?a=1&key=wm_a%2Bb", &[])).as_deref(), Some("wm_a+b"));
+        assert_eq!(credential(&req("/x?a=1", &[("authorization", "Basic zzz")])), None);
         assert_eq!(credential(&req("/x?key=", &[])), None);
     }
 }

@@ -32,11 +32,7 @@ pub enum PingooOk<T: ParseFromJSON + ToJSON> {
 
 impl<T: ParseFromJSON + ToJSON> PingooOk<T> {
     pub fn data(data: T) -> Self {
-        PingooOk::Ok(Json(PingooEnvelope {
-            code: 0,
-            msg: "success".into(),
-            data,
-        }))
+        PingooOk::Ok(Json(PingooEnvelope { code: 0, msg: "success".into(), data }))
     }
 }
 
@@ -209,9 +205,6 @@ pub enum UrlplusDone {
 
 impl UrlplusDone {
     pub fn message(message: impl Into<String>) -> Self {
-        UrlplusDone::Message(Json(UrlplusMessage {
-            error: 0,
-            message: message.into(),
-        }))
+        UrlplusDone::Message(Json(UrlplusMessage { error: 0, message: message.into() }))
     }
 }

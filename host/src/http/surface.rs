@@ -112,10 +112,7 @@ pub fn gateway_code(kind: FailureKind) -> u32 {
 }
 
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    Response::builder()
-        .status(status)
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
+    Response::builder().status(status).content_type("application/json; charset=utf-8").body(body.to_string())
 }
 
 #[cfg(test)]
@@ -124,29 +121,14 @@ mod tests {
 
     #[test]
     fn paths_map_to_surfaces() {
-        assert_eq!(
-            Surface::for_path("/api/visits-counter"),
-            Some(Surface::Counter)
-        );
+        assert_eq!(Surface::for_path("/api/visits-counter"), Some(Surface::Counter));
         assert_eq!(Surface::for_path("/api/unshort"), Some(Surface::Unshort));
-        assert_eq!(
-            Surface::for_path("/api/account/keys/3"),
-            Some(Surface::Urlplus)
-        );
-        assert_eq!(
-            Surface::for_path("/api/qr/1/update"),
-            Some(Surface::Urlplus)
-        );
+        assert_eq!(Surface::for_path("/api/account/keys/3"), Some(Surface::Urlplus));
+        assert_eq!(Surface::for_path("/api/qr/1/update"), Some(Surface::Urlplus));
         assert_eq!(Surface::for_path("/api/urls"), Some(Surface::Urlplus));
-        assert_eq!(
-            Surface::for_path("/api/v1/qrcode/abc/stats"),
-            Some(Surface::CodeBox)
-        );
+        assert_eq!(Surface::for_path("/api/v1/qrcode/abc/stats"), Some(Surface::CodeBox));
         assert_eq!(Surface::for_path("/api/auth/login"), Some(Surface::Pingoo));
-        assert_eq!(
-            Surface::for_path("/api/nothing-here"),
-            Some(Surface::Pingoo)
-        );
+        assert_eq!(Surface::for_path("/api/nothing-here"), Some(Surface::Pingoo));
         assert_eq!(Surface::for_path("/apidocs"), None);
         assert_eq!(Surface::for_path("/docs"), None);
     }
@@ -157,10 +139,7 @@ mod tests {
         assert_eq!(Surface::Counter.error_body(&f)["code"], "4030");
         assert_eq!(Surface::Unshort.error_body(&f)["code"], 4030);
         assert_eq!(Surface::Urlplus.error_body(&f)["error"], 1);
-        assert_eq!(
-            Surface::CodeBox.error_body(&f)["error"],
-            "daily quota used up"
-        );
+        assert_eq!(Surface::CodeBox.error_body(&f)["error"], "daily quota used up");
         assert_eq!(Surface::Pingoo.error_body(&f)["code"], 429);
     }
 }

@@ -31,9 +31,6 @@ impl SystemApi {
     /// so probes never eat a quota.
     #[oai(path = "/api/health", method = "get")]
     async fn health(&self) -> HealthAnswer {
-        HealthAnswer::Ok(Json(HealthBody {
-            code: 0,
-            msg: "服务运行正常".into(),
-        }))
+        HealthAnswer::Ok(Json(HealthBody { code: 0, msg: "服务运行正常".into() }))
     }
 }

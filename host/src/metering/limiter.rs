@@ -107,16 +107,10 @@ impl Counters {
     /// Admits one request if every window has room, counting it in all of them.
     fn admit(&mut self, now: &Now, limits: &[(Window, u64)]) -> Result<Option<Decision>, Exceeded> {
         if self.second.start != now.second {
-            self.second = Slot {
-                start: now.second,
-                count: 0,
-            };
+            self.second = Slot { start: now.second, count: 0 };
         }
         if self.minute.start != now.minute {
-            self.minute = Slot {
-                start: now.minute,
-                count: 0,
-            };
+            self.minute = Slot { start: now.minute, count: 0 };
         }
         let mut tightest: Option<Decision> = None;
         let mut refused: Option<Exceeded> = None;
@@ -127,28 +121,15 @@ impl Counters {
                 Window::Day => (self.day.synced + self.day.pending, now.day_reset),
             };
             if used >= limit {
-                let decision = Decision {
-                    window,
-                    limit,
-                    remaining: 0,
-                    reset,
-                };
+                let decision = Decision { window, limit, remaining: 0, reset };
                 let retry_after_secs = (reset - now.second).max(1) as u64;
                 // When several windows are full, the longest wait is the truth.
                 if refused.is_none_or(|r| r.retry_after_secs < retry_after_secs) {
-                    refused = Some(Exceeded {
-                        decision,
-                        retry_after_secs,
-                    });
+                    refused = Some(Exceeded { decision, retry_after_secs });
                 }
                 continue;
             }
-            let decision = Decision {
-                window,
-                limit,
-                remaining: limit - used - 1,
-                reset,
-            };
+            let decision = Decision { window, limit, remaining: limit - used - 1, reset };
             if tightest.is_none_or(|t| decision.remaining <= t.remaining) {
                 tightest = Some(decision);
             }
@@ -172,12 +153,7 @@ pub struct Meter {
 
 impl Meter {
     pub fn new(config: MeteringConfig, tz: Tz, db: Db) -> Self {
-        Self {
-            config,
-            tz,
-            db,
-            counters: DashMap::new(),
-        }
+        Self { config, tz, db, counters: DashMap::new() }
     }
 
     pub fn flush_interval(&self) -> std::time::Duration {
@@ -185,11 +161,7 @@ impl Meter {
     }
 
     /// Counts one request. `Ok(None)`: no limit applies (no headers to send).
-    pub async fn check(
-        &self,
-        surface: Surface,
-        subject: &Subject,
-    ) -> Result<Option<Decision>, Exceeded> {
+    pub async fn check(&self, surface: Surface, subject: &Subject) -> Result<Option<Decision>, Exceeded> {
         if !self.config.enabled {
             return Ok(None);
         }
@@ -205,10 +177,7 @@ impl Meter {
         }
         let mut counters = self.counters.entry(key).or_default();
         if counters.day.day != now.day {
-            counters.day = DayCount {
-                day: now.day.clone(),
-                ..DayCount::default()
-            };
+            counters.day = DayCount { day: now.day.clone(), ..DayCount::default() };
         }
         counters.admit(&now, &limits)
     }
@@ -217,9 +186,9 @@ impl Meter {
     /// interval: other replicas may have counted since.
     fn needs_sync(&self, key: &(Surface, String), day: &str) -> bool {
         let interval = self.flush_interval();
-        self.counters.get(key).is_none_or(|c| {
-            c.day.day != day || c.day.synced_at.is_none_or(|at| at.elapsed() >= interval)
-        })
+        self.counters
+            .get(key)
+            .is_none_or(|c| c.day.day != day || c.day.synced_at.is_none_or(|at| at.elapsed() >= interval))
     }
 
     /// Learns what the database holds for today (usage from before a restart
@@ -230,10 +199,7 @@ impl Meter {
             Ok(synced) => {
                 let mut counters = self.counters.entry(key.clone()).or_default();
                 if counters.day.day != day {
-                    counters.day = DayCount {
-                        day: day.to_string(),
-                        ..DayCount::default()
-                    };
+                    counters.day = DayCount { day: day.to_string(), ..DayCount::default() };
                 }
                 counters.day.synced = synced;
                 counters.day.synced_at = Some(Instant::now());
@@ -272,8 +238,7 @@ impl Meter {
     /// not grow with every IP ever seen.
     fn forget_idle(&self) {
         let today = Now::at(Utc::now(), self.tz).day;
-        self.counters
-            .retain(|_, c| c.day.pending > 0 || c.day.day == today);
+        self.counters.retain(|_, c| c.day.pending > 0 || c.day.day == today);
     }
 }
 
@@ -325,10 +290,7 @@ mod tests {
     #[test]
     fn local_midnight_follows_the_time_zone() {
         // 2023-11-14T22:13:20Z is 2023-11-15 06:13:20 in Shanghai (UTC+8).
-        let t = Now::at(
-            Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
-            chrono_tz::Asia::Shanghai,
-        );
+        let t = Now::at(Utc.timestamp_opt(1_700_000_000, 0).unwrap(), chrono_tz::Asia::Shanghai);
         assert_eq!(t.day, "2023-11-15");
         assert_eq!(t.day_reset, 1_700_064_000); // 2023-11-15T16:00:00Z
     }

@@ -46,11 +46,7 @@ impl Policy {
                 (Window::Day, self.anonymous_per_day),
             ]
         } else {
-            [
-                (Window::Second, self.per_second),
-                (Window::Minute, self.per_minute),
-                (Window::Day, self.per_day),
-            ]
+            [(Window::Second, self.per_second), (Window::Minute, self.per_minute), (Window::Day, self.per_day)]
         }
     }
 }
@@ -111,11 +107,7 @@ impl Default for MeteringConfig {
                 anonymous_per_minute: 30,
                 ..Policy::UNLIMITED
             },
-            codebox: Policy {
-                per_day: 100,
-                anonymous_per_minute: 30,
-                ..Policy::UNLIMITED
-            },
+            codebox: Policy { per_day: 100, anonymous_per_minute: 30, ..Policy::UNLIMITED },
             pingoo: Policy {
                 per_second: 50,
                 per_day: 100_000,
@@ -142,10 +134,7 @@ impl MeteringConfig {
 
     pub(crate) fn validate(&self) -> Result<(), (&'static str, String)> {
         if self.flush_interval_ms == 0 || self.flush_interval_ms > 60_000 {
-            return Err((
-                "metering.flush_interval_ms",
-                "must be between 1 and 60000".into(),
-            ));
+            return Err(("metering.flush_interval_ms", "must be between 1 and 60000".into()));
         }
         Ok(())
     }

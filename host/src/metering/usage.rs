@@ -5,32 +5,20 @@ use crate::store::Db;
 
 /// Today's usage for one caller as the database knows it (all replicas'
 /// flushed counts).
-pub(super) async fn load(
-    db: &Db,
-    surface: Surface,
-    subject: &str,
-    day: &str,
-) -> Result<u64, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT count FROM usage_daily WHERE surface = $1 AND subject = $2 AND day = $3",
-    )
-    .bind(surface.key())
-    .bind(subject)
-    .bind(day)
-    .fetch_optional(&db.pool)
-    .await?;
+pub(super) async fn load(db: &Db, surface: Surface, subject: &str, day: &str) -> Result<u64, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT count FROM usage_daily WHERE surface = $1 AND subject = $2 AND day = $3")
+            .bind(surface.key())
+            .bind(subject)
+            .bind(day)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.map_or(0, |(n,)| n.max(0) as u64))
 }
 
 /// Adds `delta` to a caller's count and returns the new total, which includes
 /// what other replicas have flushed meanwhile.
-pub(super) async fn add(
-    db: &Db,
-    surface: Surface,
-    subject: &str,
-    day: &str,
-    delta: u64,
-) -> Result<u64, sqlx::Error> {
+pub(super) async fn add(db: &Db, surface: Surface, subject: &str, day: &str, delta: u64) -> Result<u64, sqlx::Error> {
     let (total,): (i64,) = sqlx::query_as(
         "INSERT INTO usage_daily (surface, subject, day, count) VALUES ($1, $2, $3, $4)
          ON CONFLICT (surface, subject, day) DO UPDATE SET count = usage_daily.count + excluded.count

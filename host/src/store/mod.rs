@@ -46,37 +46,24 @@ impl Db {
         let (url, engine) = match url {
             Some(url) if url.starts_with("postgres") => (url.to_string(), Engine::Postgres),
             Some(url) => (url.to_string(), Engine::Sqlite),
-            None => (
-                format!(
-                    "sqlite://{}?mode=rwc",
-                    data_dir.join("waymark.db").display()
-                ),
-                Engine::Sqlite,
-            ),
+            None => (format!("sqlite://{}?mode=rwc", data_dir.join("waymark.db").display()), Engine::Sqlite),
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool_options = match engine {
             // SQLite serialises writers anyway; WAL lets readers run beside the
             // writer, and the busy timeout queues writers instead of failing.
-            Engine::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA busy_timeout = 5000").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            Ok(())
-                        })
-                    })
-            }
+            Engine::Sqlite => AnyPoolOptions::new().max_connections(8).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            }),
             Engine::Postgres => AnyPoolOptions::new().max_connections(16),
         };
-        let pool = pool_options
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
+        let pool = pool_options.acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
         let migrator = match engine {
             Engine::Sqlite => &SQLITE_MIGRATIONS,
             Engine::Postgres => &POSTGRES_MIGRATIONS,
@@ -96,10 +83,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn names(dir: &str) -> BTreeSet<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
     }
 
     /// Both engines must carry the same schema history, or a deployment that
@@ -117,10 +101,7 @@ mod tests {
     async fn sqlite_migrates_from_scratch() {
         let dir = tempfile::tempdir().unwrap();
         let db = super::Db::connect(None, dir.path()).await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
         assert_eq!(n, 0);
     }
 }
