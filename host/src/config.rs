@@ -15,6 +15,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
 use crate::metering::MeteringConfig;
+use crate::plugins::PluginsConfig;
 
 /// Everything a running server needs to know, fully validated.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +51,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub auth: AuthConfig,
     pub metering: MeteringConfig,
+    pub plugins: PluginsConfig,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -91,6 +93,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
             metering: MeteringConfig::default(),
+            plugins: PluginsConfig::default(),
         }
     }
 }
@@ -132,14 +135,8 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
-        figment = figment.merge(
-            Env::prefixed("WAYMARK_")
-                .ignore(&["CONFIG", "TEST_DATABASE_URL"])
-                .split("__"),
-        );
-        let config: Config = figment
-            .extract()
-            .map_err(|e| ConfigError::Figment(one_line(&e)))?;
+        figment = figment.merge(Env::prefixed("WAYMARK_").ignore(&["CONFIG", "TEST_DATABASE_URL"]).split("__"));
+        let config: Config = figment.extract().map_err(|e| ConfigError::Figment(one_line(&e)))?;
         config.validate()?;
         Ok(config)
     }
@@ -147,9 +144,7 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         self.time_zone()?;
         if let Some(url) = &self.database_url
-            && !(url.starts_with("postgres://")
-                || url.starts_with("postgresql://")
-                || url.starts_with("sqlite:"))
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:"))
         {
             return Err(ConfigError::Invalid {
                 key: "database_url",
@@ -165,10 +160,7 @@ impl Config {
             });
         }
         if self.max_body_bytes == 0 {
-            return Err(ConfigError::Invalid {
-                key: "max_body_bytes",
-                reason: "must be greater than 0".into(),
-            });
+            return Err(ConfigError::Invalid { key: "max_body_bytes", reason: "must be greater than 0".into() });
         }
         if self.auth.access_token_ttl_secs == 0 || self.auth.refresh_token_ttl_secs == 0 {
             return Err(ConfigError::Invalid {
@@ -178,17 +170,21 @@ impl Config {
         }
         self.metering
             .validate()
+            .and_then(|()| self.plugins.validate())
             .map_err(|(key, reason)| ConfigError::Invalid { key, reason })
     }
 
     /// The configured time zone; validated at load, so callers may rely on it.
     pub fn time_zone(&self) -> Result<chrono_tz::Tz, ConfigError> {
-        self.timezone
-            .parse::<chrono_tz::Tz>()
-            .map_err(|_| ConfigError::Invalid {
-                key: "timezone",
-                reason: format!("`{}` is not an IANA time-zone name", self.timezone),
-            })
+        self.timezone.parse::<chrono_tz::Tz>().map_err(|_| ConfigError::Invalid {
+            key: "timezone",
+            reason: format!("`{}` is not an IANA time-zone name", self.timezone),
+        })
+    }
+
+    /// The watched plugin directory.
+    pub fn plugins_dir(&self) -> PathBuf {
+        self.plugins.dir.clone().unwrap_or_else(|| self.data_dir.join("plugins"))
     }
 
     /// Base URL for links returned by the API, without a trailing slash.
@@ -208,11 +204,7 @@ fn one_line(error: &figment::Error) -> String {
         .into_iter()
         .map(|e| {
             let key = e.path.join(".");
-            if key.is_empty() {
-                e.kind.to_string()
-            } else {
-                format!("`{key}`: {}", e.kind)
-            }
+            if key.is_empty() { e.kind.to_string() } else { format!("`{key}`: {}", e.kind) }
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -229,10 +221,7 @@ mod tests {
 
     #[test]
     fn bad_timezone_names_the_key() {
-        let config = Config {
-            timezone: "Mars/Olympus".into(),
-            ..Config::default()
-        };
+        let config = Config { timezone: "Mars/Olympus".into(), ..Config::default() };
         let err = config.validate().unwrap_err().to_string();
         assert!(err.contains("`timezone`"), "{err}");
     }
@@ -242,10 +231,6 @@ mod tests {
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::string("[metering]\nenabled = \"perhaps\""));
         let err = figment.extract::<Config>().unwrap_err();
-        assert!(
-            one_line(&err).contains("metering.enabled"),
-            "{}",
-            one_line(&err)
-        );
+        assert!(one_line(&err).contains("metering.enabled"), "{}", one_line(&err));
     }
 }

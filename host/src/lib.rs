@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod config;
 pub mod http;
 pub mod metering;
+pub mod plugins;
 pub mod server;
 pub mod store;
 

@@ -16,6 +16,8 @@ use crate::config::{Config, ConfigError};
 use crate::http::pipeline::Pipeline;
 use crate::http::system_api::SystemApi;
 use crate::metering::Meter;
+use crate::plugins::admin_api::AdminPluginsApi;
+use crate::plugins::{LoadError, Plugins, Registry};
 use crate::store::{Db, StoreError};
 
 /// Why the server could not start, in one line for the operator.
@@ -24,19 +26,15 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("data_dir {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    DataDir { path: String, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("accounts: {0}")]
     Accounts(#[from] AccountError),
+    #[error("plugins: {0}")]
+    Plugins(#[from] LoadError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: String,
-        source: std::io::Error,
-    },
+    Listen { addr: String, source: std::io::Error },
 }
 
 /// Everything a running server shares between requests.
@@ -45,31 +43,25 @@ pub struct App {
     pub db: Db,
     pub accounts: Arc<Accounts>,
     pub meter: Arc<Meter>,
+    pub plugins: Arc<Plugins>,
 }
 
-type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi);
+type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, AdminPluginsApi);
 
 impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
-            path: config.data_dir.display().to_string(),
-            source,
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
         let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
         tracing::info!(engine = ?db.engine, "database ready");
-        let accounts =
-            Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
-        let meter = Arc::new(Meter::new(
-            config.metering.clone(),
-            config.time_zone()?,
-            db.clone(),
-        ));
-        Ok(Self {
-            config,
-            db,
-            accounts,
-            meter,
-        })
+        let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
+        let meter = Arc::new(Meter::new(config.metering.clone(), config.time_zone()?, db.clone()));
+        let plugins_dir = config.plugins_dir();
+        std::fs::create_dir_all(&plugins_dir)
+            .map_err(|source| StartError::DataDir { path: plugins_dir.display().to_string(), source })?;
+        let registry = Registry::new(config.plugins.clone())?;
+        let plugins = Plugins::start(registry, db.clone(), plugins_dir).await;
+        Ok(Self { config, db, accounts, meter, plugins })
     }
 
     /// The documented API, from which both the routes and the spec come.
@@ -77,13 +69,9 @@ impl App {
         let tz = self.config.time_zone().unwrap_or(chrono_tz::UTC);
         let apis = (
             SystemApi,
-            PingooAuthApi {
-                accounts: self.accounts.clone(),
-            },
-            UrlplusAccountApi {
-                accounts: self.accounts.clone(),
-                tz,
-            },
+            PingooAuthApi { accounts: self.accounts.clone() },
+            UrlplusAccountApi { accounts: self.accounts.clone(), tz },
+            AdminPluginsApi { plugins: self.plugins.clone() },
         );
         OpenApiService::new(apis, "Waymark", env!("CARGO_PKG_VERSION")).description(
             "One self-hosted server for visit-counter badges, short links and QR codes, \
@@ -105,6 +93,7 @@ impl App {
             accounts: self.accounts.clone(),
             meter: self.meter.clone(),
             max_body_bytes: self.config.max_body_bytes,
+            max_upload_bytes: self.config.plugins.max_upload_bytes,
             trusted_proxies: self.config.trusted_proxies.clone(),
         });
         Route::new()
@@ -125,18 +114,10 @@ impl App {
         let addr = self.config.listen;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|source| StartError::Listen {
-                addr: addr.to_string(),
-                source,
-            })?;
-        let local = listener.local_addr().map_err(|source| StartError::Listen {
-            addr: addr.to_string(),
-            source,
-        })?;
-        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartError::Listen {
-            addr: addr.to_string(),
-            source,
-        })?;
+            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        let local = listener.local_addr().map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        let acceptor = TcpAcceptor::from_tokio(listener)
+            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
         tracing::info!(address = %local, "listening on {local}");
 
         let meter = self.meter.clone();
@@ -148,18 +129,18 @@ impl App {
             }
         });
 
+        let watchers = self.plugins.spawn_watchers();
+
         let grace = Duration::from_secs(self.config.shutdown_grace_secs);
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(grace))
             .await;
         flusher.abort();
+        watchers.iter().for_each(|w| w.abort());
         self.meter.flush().await;
         self.db.pool.close().await;
         tracing::info!("stopped");
-        result.map_err(|source| StartError::Listen {
-            addr: local.to_string(),
-            source,
-        })
+        result.map_err(|source| StartError::Listen { addr: local.to_string(), source })
     }
 }
 

@@ -24,10 +24,14 @@ use crate::metering::{Decision, Exceeded, Meter, Subject};
 /// Paths that are never metered: probes must not eat quotas.
 const UNMETERED: &[&str] = &["/api/health"];
 
+/// Where plugins are uploaded: components are larger than JSON bodies.
+const UPLOAD_PATH: &str = "/api/admin/plugins";
+
 pub struct Pipeline {
     pub accounts: Arc<Accounts>,
     pub meter: Arc<Meter>,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
     pub trusted_proxies: Vec<IpNet>,
 }
 
@@ -69,30 +73,25 @@ impl Pipeline {
     /// Buffers the body up to the limit, so that no handler can be made to
     /// read an unbounded one (a missing or lying Content-Length included).
     async fn limit_body(&self, req: &mut Request) -> Result<(), Failure> {
-        let too_large = || {
-            Failure::new(
-                FailureKind::PayloadTooLarge,
-                format!("request body is larger than {} bytes", self.max_body_bytes),
-            )
-        };
+        let limit = if req.uri().path() == UPLOAD_PATH { self.max_upload_bytes } else { self.max_body_bytes };
+        let too_large =
+            || Failure::new(FailureKind::PayloadTooLarge, format!("request body is larger than {limit} bytes"));
         let declared = req
             .headers()
             .get(poem::http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > self.max_body_bytes as u64) {
+        if declared.is_some_and(|len| len > limit as u64) {
             return Err(too_large());
         }
-        let bytes = req.take_body().into_bytes_limit(self.max_body_bytes).await;
+        let bytes = req.take_body().into_bytes_limit(limit).await;
         match bytes {
             Ok(bytes) => {
                 req.set_body(Body::from_bytes(bytes));
                 Ok(())
             }
             Err(ReadBodyError::PayloadTooLarge) => Err(too_large()),
-            Err(error) => Err(Failure::bad_request(format!(
-                "could not read request body: {error}"
-            ))),
+            Err(error) => Err(Failure::bad_request(format!("could not read request body: {error}"))),
         }
     }
 
@@ -156,9 +155,7 @@ fn failure_of(error: poem::Error, auth: &AuthState) -> Failure {
         StatusCode::METHOD_NOT_ALLOWED => "method not allowed on this endpoint".to_string(),
         s if s.is_server_error() => return Failure::internal(&error),
         // poem-openapi names path parameters by position (`param0`).
-        _ if error.to_string().starts_with("failed to parse path") => {
-            "invalid path parameter".to_string()
-        }
+        _ if error.to_string().starts_with("failed to parse path") => "invalid path parameter".to_string(),
         _ => error.to_string(),
     };
     Failure::new(kind, message)
@@ -167,39 +164,23 @@ fn failure_of(error: poem::Error, auth: &AuthState) -> Failure {
 fn refusal(surface: Surface, exceeded: Exceeded) -> Response {
     use crate::metering::Window;
     let (kind, message) = match exceeded.decision.window {
-        Window::Day => (
-            FailureKind::QuotaExceeded,
-            "daily quota exceeded".to_string(),
-        ),
-        Window::Minute => (
-            FailureKind::RateLimited,
-            format!(
-                "rate limit exceeded: {} requests per minute",
-                exceeded.decision.limit
-            ),
-        ),
-        Window::Second => (
-            FailureKind::RateLimited,
-            format!(
-                "rate limit exceeded: {} requests per second",
-                exceeded.decision.limit
-            ),
-        ),
+        Window::Day => (FailureKind::QuotaExceeded, "daily quota exceeded".to_string()),
+        Window::Minute => {
+            (FailureKind::RateLimited, format!("rate limit exceeded: {} requests per minute", exceeded.decision.limit))
+        }
+        Window::Second => {
+            (FailureKind::RateLimited, format!("rate limit exceeded: {} requests per second", exceeded.decision.limit))
+        }
     };
     let mut response = surface.render(&Failure::new(kind, message));
     set_rate_headers(&mut response, &exceeded.decision);
-    response
-        .headers_mut()
-        .insert("retry-after", HeaderValue::from(exceeded.retry_after_secs));
+    response.headers_mut().insert("retry-after", HeaderValue::from(exceeded.retry_after_secs));
     response
 }
 
 fn set_rate_headers(response: &mut Response, decision: &Decision) {
     let headers = response.headers_mut();
     headers.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
-    headers.insert(
-        "x-ratelimit-remaining",
-        HeaderValue::from(decision.remaining),
-    );
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(decision.remaining));
     headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset));
 }

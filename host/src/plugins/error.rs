@@ -1,0 +1,57 @@
+//! What can go wrong with a plugin, at load time or in a call.
+
+use crate::http::{Failure, FailureKind};
+
+/// A call that failed. The server and every other plugin keep serving; the
+/// product maps this to its documented error (visits-counter: 5021).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CallError {
+    #[error("plugin {0} took longer than its time limit")]
+    Timeout(String),
+    #[error("plugin {0} exceeded its memory limit")]
+    OutOfMemory(String),
+    #[error("plugin {plugin} trapped: {detail}")]
+    Trap { plugin: String, detail: String },
+    #[error("plugin {plugin} returned unusable output: {detail}")]
+    InvalidOutput { plugin: String, detail: String },
+    #[error("plugin {plugin} reported an error: {detail}")]
+    Reported { plugin: String, detail: String },
+    #[error("no enabled plugin provides `{0}`")]
+    NotProvided(String),
+}
+
+impl From<CallError> for Failure {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::NotProvided(_) => Failure::new(FailureKind::NotFound, error.to_string()),
+            other => Failure::new(FailureKind::PluginFailed, other.to_string()),
+        }
+    }
+}
+
+/// Why a plugin was refused. The previous version (if any) keeps serving.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LoadError {
+    #[error("not a WebAssembly component: {0}")]
+    NotAComponent(String),
+    #[error("manifest: {0}")]
+    Manifest(String),
+    #[error("does not fit the `{world}` world of API {api}: {detail}")]
+    WrongWorld { world: &'static str, api: String, detail: String },
+    #[error("failed its smoke test: {0}")]
+    SmokeTest(String),
+    #[error("plugin `{0}` not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Storage(String),
+}
+
+impl From<LoadError> for Failure {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::NotFound(_) => Failure::new(FailureKind::NotFound, error.to_string()),
+            LoadError::Storage(detail) => Failure::internal(&detail),
+            other => Failure::new(FailureKind::BadRequest, other.to_string()),
+        }
+    }
+}

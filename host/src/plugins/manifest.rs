@@ -1,0 +1,160 @@
+//! A plugin's manifest: TOML embedded in the component's custom section
+//! `waymark-manifest` (the SDK's `manifest!` macro puts it there), so one
+//! `.wasm` file is a complete plugin. Unknown keys are refused, so a typo
+//! never silently means "default".
+
+use serde::{Deserialize, Serialize};
+
+use super::error::LoadError;
+
+pub const SECTION: &str = "waymark-manifest";
+
+/// The plugin API versions this host loads. Plugins name theirs in `api`.
+pub const SUPPORTED_APIS: &[&str] = &["0.1.0"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    CounterTheme,
+    QrStyle,
+    UnshortRule,
+    AnalyticsEnricher,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::CounterTheme => "counter-theme",
+            Kind::QrStyle => "qr-style",
+            Kind::UnshortRule => "unshort-rule",
+            Kind::AnalyticsEnricher => "analytics-enricher",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Format of this file; 1 today.
+    pub manifest_version: u32,
+    /// Reverse-DNS-ish unique id, e.g. `example.neon-themes`.
+    pub id: String,
+    pub version: String,
+    pub kind: Kind,
+    /// The WIT API version the plugin was built against, e.g. `0.1.0`.
+    pub api: String,
+    /// What it provides: theme keys, QR style keys, rule keys, enricher keys.
+    pub provides: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub limits: RequestedLimits,
+}
+
+/// What a plugin asks for; the operator's configuration caps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestedLimits {
+    pub memory_mib: Option<u32>,
+    pub timeout_ms: Option<u32>,
+}
+
+impl Manifest {
+    /// Reads and checks the manifest embedded in a component's bytes.
+    pub fn from_component(bytes: &[u8]) -> Result<Manifest, LoadError> {
+        let text = embedded_section(bytes)?
+            .ok_or_else(|| LoadError::Manifest(format!("no `{SECTION}` section (use the SDK's manifest! macro)")))?;
+        let text = std::str::from_utf8(&text).map_err(|_| LoadError::Manifest("not UTF-8".into()))?;
+        let manifest: Manifest = toml::from_str(text).map_err(|e| LoadError::Manifest(e.message().to_string()))?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    fn check(&self) -> Result<(), LoadError> {
+        let bad = |m: String| Err(LoadError::Manifest(m));
+        if self.manifest_version != 1 {
+            return bad(format!("manifest_version {} is not supported (expected 1)", self.manifest_version));
+        }
+        let id_ok = !self.id.is_empty()
+            && self.id.len() <= 64
+            && self.id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if !id_ok {
+            return bad("id must be 1-64 characters of a-z, 0-9, '.', '-', '_'".into());
+        }
+        if !SUPPORTED_APIS.contains(&self.api.as_str()) {
+            return bad(format!("api {} is not supported (this host loads {})", self.api, SUPPORTED_APIS.join(", ")));
+        }
+        if self.provides.is_empty() {
+            return bad("provides must name at least one key".into());
+        }
+        for key in &self.provides {
+            let ok = !key.is_empty()
+                && key.len() <= 64
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+            if !ok {
+                return bad(format!("provided key `{key}` must be 1-64 characters of a-z, 0-9, '-', '_'"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The manifest section, looked for in the component and the core modules
+/// nested inside it (where the Rust toolchain leaves custom sections).
+fn embedded_section(bytes: &[u8]) -> Result<Option<Vec<u8>>, LoadError> {
+    if !wasmparser::Parser::is_component(bytes) {
+        return Err(LoadError::NotAComponent("expected a component (build for wasm32-wasip2)".into()));
+    }
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(|e| LoadError::NotAComponent(e.to_string()))?;
+        if let wasmparser::Payload::CustomSection(section) = payload
+            && section.name() == SECTION
+        {
+            return Ok(Some(section.data().to_vec()));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Manifest, LoadError> {
+        let m: Manifest = toml::from_str(text).map_err(|e| LoadError::Manifest(e.to_string()))?;
+        m.check()?;
+        Ok(m)
+    }
+
+    const GOOD: &str = r#"
+        manifest_version = 1
+        id = "example.neon"
+        version = "1.0.0"
+        kind = "counter-theme"
+        api = "0.1.0"
+        provides = ["neon"]
+    "#;
+
+    #[test]
+    fn accepts_a_good_manifest() {
+        let m = parse(GOOD).unwrap();
+        assert_eq!(m.kind, Kind::CounterTheme);
+        assert_eq!(m.provides, ["neon"]);
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_bad_values() {
+        assert!(parse(&format!("{GOOD}\ncolour = 1")).is_err(), "unknown key");
+        assert!(parse(&GOOD.replace("0.1.0", "9.0.0")).is_err(), "unsupported api");
+        assert!(parse(&GOOD.replace("example.neon", "bad id!")).is_err());
+        assert!(parse(&GOOD.replace("[\"neon\"]", "[]")).is_err());
+        assert!(parse(&GOOD.replace("counter-theme", "screensaver")).is_err());
+    }
+
+    #[test]
+    fn refuses_core_modules_and_garbage() {
+        assert!(matches!(Manifest::from_component(b"not wasm"), Err(LoadError::NotAComponent(_))));
+        let core_module = b"\0asm\x01\0\0\0";
+        assert!(matches!(Manifest::from_component(core_module), Err(LoadError::NotAComponent(_))));
+    }
+}

@@ -1,0 +1,27 @@
+//! WebAssembly plugins: counter themes, QR styles, unshort rules and
+//! analytics enrichers, each a sandboxed component.
+//!
+//! - `runtime`: the wasmtime engine and the empty sandbox (the only module
+//!   that configures wasmtime).
+//! - `worlds`: host bindings of the WIT worlds in `wit/since_v0.1.0`.
+//! - `pool`: a loaded plugin with its warm instances, limits and counters.
+//! - `manifest`: the manifest embedded in each component.
+//! - `counter_theme` (and one module per kind): what products call.
+//! - `registry`: the set of loaded plugins, loading, validation and swapping.
+
+pub mod admin_api;
+mod builtin;
+mod config;
+pub mod counter_theme;
+mod error;
+pub mod manifest;
+pub mod pool;
+mod registry;
+pub mod runtime;
+mod service;
+pub mod worlds;
+
+pub use config::PluginsConfig;
+pub use error::{CallError, LoadError};
+pub use registry::{Loaded, PluginStatus, Registry, Source};
+pub use service::Plugins;

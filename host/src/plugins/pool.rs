@@ -1,0 +1,187 @@
+//! A loaded plugin and its pool of warm instances.
+//!
+//! Instantiating per call costs ~7x a call on a warm instance, so each plugin
+//! keeps a few instances ready. Every call re-arms the instance's deadline.
+//! An instance that trapped is thrown away (its state is suspect); a healthy
+//! one is recycled after `recycle_after_calls` calls or once its memory has
+//! grown past half the cap, because a store frees nothing until dropped.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use wasmtime::component::{Component, InstancePre, Linker};
+use wasmtime::{Store, Trap};
+
+use super::error::{CallError, LoadError};
+use super::runtime::{Limits, Runtime, Sandbox};
+
+/// One of the four plugin worlds, as seen by the pool.
+pub trait World: Sized + Send + 'static {
+    const NAME: &'static str;
+    type Pre: Clone + Send + Sync + 'static;
+
+    fn add_to_linker(linker: &mut Linker<Sandbox>) -> wasmtime::Result<()>;
+    fn pre(instance_pre: InstancePre<Sandbox>) -> wasmtime::Result<Self::Pre>;
+    fn instantiate(pre: &Self::Pre, store: &mut Store<Sandbox>) -> wasmtime::Result<Self>;
+    /// The plugin's `describe` export: (key, display name) pairs.
+    fn describe(&self, store: &mut Store<Sandbox>) -> wasmtime::Result<Vec<(String, String)>>;
+}
+
+/// How many idle instances a plugin keeps, and when they are replaced.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_idle: usize,
+    pub recycle_after_calls: u32,
+}
+
+struct Warm<W> {
+    store: Store<Sandbox>,
+    bindings: W,
+    calls: u32,
+}
+
+/// Call and failure counts, shown in the admin listing.
+#[derive(Default)]
+pub struct Stats {
+    pub calls: AtomicU64,
+    pub errors: AtomicU64,
+    /// Failures since the last success: a plugin that keeps failing stands out.
+    pub consecutive_errors: AtomicU64,
+    pub last_error: Mutex<Option<String>>,
+}
+
+impl Stats {
+    fn record(&self, result: Result<(), &CallError>) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        match result {
+            Ok(()) => self.consecutive_errors.store(0, Ordering::Relaxed),
+            Err(error) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                self.consecutive_errors.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut last) = self.last_error.lock() {
+                    *last = Some(error.to_string());
+                }
+            }
+        }
+    }
+}
+
+pub struct Pooled<W: World> {
+    id: Arc<str>,
+    runtime: Arc<Runtime>,
+    pre: W::Pre,
+    limits: Limits,
+    settings: PoolSettings,
+    idle: Mutex<Vec<Warm<W>>>,
+    pub stats: Stats,
+}
+
+impl<W: World> Pooled<W> {
+    /// Type-checks the component against the world and prepares it for fast
+    /// instantiation. Nothing runs yet.
+    pub fn prepare(
+        runtime: &Arc<Runtime>,
+        id: &str,
+        component: &Component,
+        api: &str,
+        limits: Limits,
+        settings: PoolSettings,
+    ) -> Result<Self, LoadError> {
+        let wrong_world = |e: wasmtime::Error| LoadError::WrongWorld {
+            world: W::NAME,
+            api: api.to_string(),
+            detail: format!("{e:#}"),
+        };
+        let mut linker = runtime.linker()?;
+        W::add_to_linker(&mut linker).map_err(|e| LoadError::Storage(format!("linking host: {e}")))?;
+        let instance_pre = linker.instantiate_pre(component).map_err(wrong_world)?;
+        let pre = W::pre(instance_pre).map_err(wrong_world)?;
+        Ok(Self {
+            id: Arc::from(id),
+            runtime: runtime.clone(),
+            pre,
+            limits,
+            settings,
+            idle: Mutex::new(Vec::new()),
+            stats: Stats::default(),
+        })
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Runs `f` on a warm instance, within the plugin's time and memory limits.
+    pub fn call<R>(&self, f: impl FnOnce(&W, &mut Store<Sandbox>) -> wasmtime::Result<R>) -> Result<R, CallError> {
+        let result = self.call_inner(f);
+        self.stats.record(result.as_ref().map(|_| ()));
+        result
+    }
+
+    /// Records the outcome of output validation done by the caller, so a
+    /// plugin returning garbage shows up in its error counts.
+    pub fn record_invalid(&self, error: &CallError) {
+        self.stats.errors.fetch_add(1, Ordering::Relaxed);
+        self.stats.consecutive_errors.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut last) = self.stats.last_error.lock() {
+            *last = Some(error.to_string());
+        }
+    }
+
+    fn call_inner<R>(&self, f: impl FnOnce(&W, &mut Store<Sandbox>) -> wasmtime::Result<R>) -> Result<R, CallError> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let mut warm = match idle {
+            Some(warm) => warm,
+            None => self.instantiate()?,
+        };
+        warm.store.set_epoch_deadline(self.limits.deadline_ticks());
+        match f(&warm.bindings, &mut warm.store) {
+            Ok(value) => {
+                warm.calls += 1;
+                self.give_back(warm);
+                Ok(value)
+            }
+            // The instance is dropped: after a trap its state is suspect.
+            Err(error) => Err(self.classify(error, &warm.store)),
+        }
+    }
+
+    fn instantiate(&self) -> Result<Warm<W>, CallError> {
+        let mut store = self.runtime.store(self.id.clone(), self.limits);
+        store.set_epoch_deadline(self.limits.deadline_ticks());
+        match W::instantiate(&self.pre, &mut store) {
+            Ok(bindings) => Ok(Warm { store, bindings, calls: 0 }),
+            Err(error) => Err(self.classify(error, &store)),
+        }
+    }
+
+    fn give_back(&self, warm: Warm<W>) {
+        let worn = warm.calls >= self.settings.recycle_after_calls
+            || warm.store.data().memory.used > self.limits.memory_bytes / 2;
+        if worn {
+            return;
+        }
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < self.settings.max_idle
+        {
+            idle.push(warm);
+        }
+    }
+
+    fn classify(&self, error: wasmtime::Error, store: &Store<Sandbox>) -> CallError {
+        let plugin = self.id.to_string();
+        if store.data().memory.refused {
+            return CallError::OutOfMemory(plugin);
+        }
+        if let Some(Trap::Interrupt) = error.downcast_ref::<Trap>() {
+            return CallError::Timeout(plugin);
+        }
+        CallError::Trap { plugin, detail: root_cause(&error) }
+    }
+}
+
+/// The innermost message of a wasmtime error, without the backtrace noise.
+fn root_cause(error: &wasmtime::Error) -> String {
+    let text = format!("{error}");
+    text.lines().next().unwrap_or("trap").chars().take(300).collect()
+}

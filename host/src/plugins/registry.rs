@@ -1,0 +1,375 @@
+//! The set of loaded plugins: loading and checking candidates, choosing the
+//! active version of each plugin, and answering "who draws theme X?".
+//!
+//! A plugin id can have up to three candidates: built into the binary, a file
+//! in `plugins_dir`, and an upload stored in the database. The most recent
+//! one (build time 0, file mtime, upload time) is active, so a newer file or
+//! upload replaces the built-in, and deleting it falls back to the next.
+//!
+//! Every new candidate is compiled, type-checked against its world and
+//! smoke-called before it is installed; a bad one is refused and whatever was
+//! active keeps serving. Readers take an `Arc` snapshot, so a call in flight
+//! finishes on the version it started with while a swap happens.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use serde::Serialize;
+
+use super::config::PluginsConfig;
+use super::counter_theme::{self, Rendered, ThemePlugin, ThemeRequest};
+use super::error::{CallError, LoadError};
+use super::manifest::{Kind, Manifest};
+use super::pool::{Pooled, World};
+use super::runtime::Runtime;
+use super::worlds::analytics_enricher::AnalyticsEnricherPlugin;
+use super::worlds::qr_style::QrStylePlugin;
+use super::worlds::unshort_rule::UnshortRulePlugin;
+
+/// Where a candidate came from. Ordered by precedence on equal timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Builtin,
+    Directory,
+    Upload,
+}
+
+/// A loaded, checked plugin version.
+pub struct Loaded {
+    pub manifest: Manifest,
+    pub source: Source,
+    /// File path, `built-in` or `upload`.
+    pub origin: String,
+    pub sha256: String,
+    /// (key, display name) pairs from the plugin's `describe`.
+    pub provided: Vec<(String, String)>,
+    /// When this version was made (ms): 0 for built-ins, the file's mtime, the
+    /// upload time. The newest candidate of an id is the active one.
+    pub made_at: i64,
+    pub body: Body,
+}
+
+/// The prepared plugin, by kind.
+pub enum Body {
+    CounterTheme(ThemePlugin),
+    QrStyle(Pooled<QrStylePlugin>),
+    UnshortRule(Pooled<UnshortRulePlugin>),
+    AnalyticsEnricher(Pooled<AnalyticsEnricherPlugin>),
+}
+
+impl Body {
+    fn stats(&self) -> &super::pool::Stats {
+        match self {
+            Body::CounterTheme(p) => &p.stats,
+            Body::QrStyle(p) => &p.stats,
+            Body::UnshortRule(p) => &p.stats,
+            Body::AnalyticsEnricher(p) => &p.stats,
+        }
+    }
+
+    fn limits(&self) -> super::runtime::Limits {
+        match self {
+            Body::CounterTheme(p) => p.limits(),
+            Body::QrStyle(p) => p.limits(),
+            Body::UnshortRule(p) => p.limits(),
+            Body::AnalyticsEnricher(p) => p.limits(),
+        }
+    }
+}
+
+/// One row of the admin listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginStatus {
+    pub id: String,
+    pub version: String,
+    pub kind: &'static str,
+    pub api: String,
+    pub description: String,
+    pub provides: Vec<(String, String)>,
+    pub source: Source,
+    pub origin: String,
+    /// Every source that currently has a version of this plugin.
+    pub sources: Vec<Source>,
+    pub enabled: bool,
+    pub sha256: String,
+    pub memory_mib: u32,
+    pub timeout_ms: u32,
+    pub calls: u64,
+    pub errors: u64,
+    pub consecutive_errors: u64,
+    pub last_error: Option<String>,
+}
+
+/// A candidate that failed to load, kept for the admin listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadFailure {
+    pub origin: String,
+    pub error: String,
+    pub at_ms: i64,
+}
+
+#[derive(Default)]
+struct State {
+    candidates: BTreeMap<String, BTreeMap<Source, Arc<Loaded>>>,
+    disabled: BTreeSet<String>,
+    failures: BTreeMap<String, LoadFailure>,
+}
+
+/// What readers see: the active, enabled plugins indexed by what they provide.
+#[derive(Default)]
+struct Snapshot {
+    themes: HashMap<String, Arc<Loaded>>,
+}
+
+pub struct Registry {
+    runtime: Arc<Runtime>,
+    config: PluginsConfig,
+    state: Mutex<State>,
+    snapshot: ArcSwap<Snapshot>,
+}
+
+impl Registry {
+    pub fn new(config: PluginsConfig) -> Result<Self, LoadError> {
+        Ok(Self {
+            runtime: Arc::new(Runtime::new()?),
+            config,
+            state: Mutex::new(State::default()),
+            snapshot: ArcSwap::from_pointee(Snapshot::default()),
+        })
+    }
+
+    pub fn config(&self) -> &PluginsConfig {
+        &self.config
+    }
+
+    /// Compiles, type-checks and smoke-tests a component. CPU-heavy (tens of
+    /// milliseconds): call it from a blocking context.
+    pub fn prepare(&self, bytes: &[u8], source: Source, origin: &str, made_at: i64) -> Result<Loaded, LoadError> {
+        let manifest = Manifest::from_component(bytes)?;
+        let component = self.runtime.compile(bytes)?;
+        let limits = self.config.grant(&manifest.limits);
+        let settings = self.config.pool();
+        let id = manifest.id.as_str();
+        let api = manifest.api.as_str();
+        let body = match manifest.kind {
+            Kind::CounterTheme => {
+                Body::CounterTheme(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
+            }
+            Kind::QrStyle => Body::QrStyle(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?),
+            Kind::UnshortRule => {
+                Body::UnshortRule(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
+            }
+            Kind::AnalyticsEnricher => {
+                Body::AnalyticsEnricher(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
+            }
+        };
+        let provided = smoke_test(&manifest, &body)?;
+        Ok(Loaded { sha256: sha256_hex(bytes), manifest, source, origin: origin.to_string(), provided, made_at, body })
+    }
+
+    /// Makes a prepared candidate available; it becomes active if it is the
+    /// newest of its id.
+    pub fn install(&self, loaded: Loaded) -> Arc<Loaded> {
+        let loaded = Arc::new(loaded);
+        let mut state = self.lock();
+        state.failures.remove(&loaded.origin);
+        state.candidates.entry(loaded.manifest.id.clone()).or_default().insert(loaded.source, loaded.clone());
+        self.publish(&state);
+        tracing::info!(
+            id = %loaded.manifest.id,
+            version = %loaded.manifest.version,
+            source = ?loaded.source,
+            "plugin installed"
+        );
+        loaded
+    }
+
+    /// Records a candidate that failed to load (shown in the admin listing).
+    pub fn record_failure(&self, origin: &str, error: &LoadError) {
+        tracing::warn!(origin, %error, "plugin refused");
+        let failure =
+            LoadFailure { origin: origin.to_string(), error: error.to_string(), at_ms: crate::store::now_ms() };
+        self.lock().failures.insert(origin.to_string(), failure);
+    }
+
+    pub fn clear_failure(&self, origin: &str) {
+        self.lock().failures.remove(origin);
+    }
+
+    /// Removes one source's candidate of `id`; returns whether it existed.
+    pub fn remove(&self, id: &str, source: Source) -> bool {
+        let mut state = self.lock();
+        let removed = state.candidates.get_mut(id).and_then(|c| c.remove(&source)).is_some();
+        if state.candidates.get(id).is_some_and(BTreeMap::is_empty) {
+            state.candidates.remove(id);
+        }
+        if removed {
+            self.publish(&state);
+            tracing::info!(id, ?source, "plugin removed");
+        }
+        removed
+    }
+
+    /// The candidate of `id` from `source`, if any.
+    pub fn candidate(&self, id: &str, source: Source) -> Option<Arc<Loaded>> {
+        self.lock().candidates.get(id).and_then(|c| c.get(&source)).cloned()
+    }
+
+    pub fn set_enabled(&self, id: &str, enabled: bool) {
+        let mut state = self.lock();
+        let changed = if enabled { state.disabled.remove(id) } else { state.disabled.insert(id.to_string()) };
+        if changed {
+            self.publish(&state);
+        }
+    }
+
+    /// Replaces the whole disabled set (from the shared database).
+    pub fn set_disabled(&self, disabled: BTreeSet<String>) {
+        let mut state = self.lock();
+        if state.disabled != disabled {
+            state.disabled = disabled;
+            self.publish(&state);
+        }
+    }
+
+    pub fn exists(&self, id: &str) -> bool {
+        self.lock().candidates.contains_key(id)
+    }
+
+    /// The enabled theme plugin that draws `key`.
+    pub fn theme(&self, key: &str) -> Option<Arc<Loaded>> {
+        self.snapshot.load().themes.get(key).cloned()
+    }
+
+    /// Every enabled theme: (key, display name, plugin id), sorted by key.
+    pub fn themes(&self) -> Vec<(String, String, String)> {
+        let snapshot = self.snapshot.load();
+        let mut themes: Vec<_> = snapshot
+            .themes
+            .iter()
+            .map(|(key, loaded)| {
+                let name = loaded.provided.iter().find(|(k, _)| k == key).map(|(_, n)| n.clone()).unwrap_or_default();
+                (key.clone(), name, loaded.manifest.id.clone())
+            })
+            .collect();
+        themes.sort();
+        themes
+    }
+
+    /// Draws a badge with whichever plugin provides `request.theme`.
+    pub fn render_theme(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
+        let loaded = self.theme(&request.theme).ok_or_else(|| CallError::NotProvided(request.theme.clone()))?;
+        match &loaded.body {
+            Body::CounterTheme(plugin) => counter_theme::render(plugin, &loaded.manifest.id, request),
+            _ => Err(CallError::NotProvided(request.theme.clone())),
+        }
+    }
+
+    /// The admin listing: every plugin id with its active version.
+    pub fn statuses(&self) -> (Vec<PluginStatus>, Vec<LoadFailure>) {
+        let state = self.lock();
+        let statuses = state
+            .candidates
+            .iter()
+            .filter_map(|(id, candidates)| {
+                let active = newest(candidates)?;
+                let stats = active.body.stats();
+                let limits = active.body.limits();
+                Some(PluginStatus {
+                    id: id.clone(),
+                    version: active.manifest.version.clone(),
+                    kind: active.manifest.kind.as_str(),
+                    api: active.manifest.api.clone(),
+                    description: active.manifest.description.clone(),
+                    provides: active.provided.clone(),
+                    source: active.source,
+                    origin: active.origin.clone(),
+                    sources: candidates.keys().copied().collect(),
+                    enabled: !state.disabled.contains(id),
+                    sha256: active.sha256.clone(),
+                    memory_mib: (limits.memory_bytes / (1024 * 1024)) as u32,
+                    timeout_ms: limits.timeout.as_millis() as u32,
+                    calls: stats.calls.load(std::sync::atomic::Ordering::Relaxed),
+                    errors: stats.errors.load(std::sync::atomic::Ordering::Relaxed),
+                    consecutive_errors: stats.consecutive_errors.load(std::sync::atomic::Ordering::Relaxed),
+                    last_error: stats.last_error.lock().ok().and_then(|e| e.clone()),
+                })
+            })
+            .collect();
+        (statuses, state.failures.values().cloned().collect())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock leaves the state consistent (every
+        // mutation is a single insert/remove), so poisoning is not fatal.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Rebuilds the readers' index from the state.
+    fn publish(&self, state: &State) {
+        let mut themes: HashMap<String, Arc<Loaded>> = HashMap::new();
+        for (id, candidates) in &state.candidates {
+            if state.disabled.contains(id) {
+                continue;
+            }
+            let Some(active) = newest(candidates) else { continue };
+            if !matches!(active.body, Body::CounterTheme(_)) {
+                continue;
+            }
+            for (key, _) in &active.provided {
+                let replace = themes.get(key).is_none_or(|other| rank(active) > rank(other));
+                if replace {
+                    themes.insert(key.clone(), active.clone());
+                }
+            }
+        }
+        self.snapshot.store(Arc::new(Snapshot { themes }));
+    }
+}
+
+/// Newest first; on a tie, uploads beat files beat built-ins.
+fn rank(loaded: &Loaded) -> (i64, Source) {
+    (loaded.made_at, loaded.source)
+}
+
+fn newest(candidates: &BTreeMap<Source, Arc<Loaded>>) -> Option<&Arc<Loaded>> {
+    candidates.values().max_by_key(|loaded| rank(loaded))
+}
+
+/// Calls `describe` (and, for themes, draws each theme once) before a plugin
+/// may serve; its answer must match the manifest's `provides`.
+fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
+    let smoke = |e: CallError| LoadError::SmokeTest(e.to_string());
+    let provided = match body {
+        Body::CounterTheme(p) => describe(p)?,
+        Body::QrStyle(p) => describe(p)?,
+        Body::UnshortRule(p) => describe(p)?,
+        Body::AnalyticsEnricher(p) => describe(p)?,
+    };
+    let described: BTreeSet<&str> = provided.iter().map(|(k, _)| k.as_str()).collect();
+    let declared: BTreeSet<&str> = manifest.provides.iter().map(String::as_str).collect();
+    if described != declared {
+        return Err(LoadError::SmokeTest(format!(
+            "describe() lists {described:?} but the manifest provides {declared:?}"
+        )));
+    }
+    if let Body::CounterTheme(plugin) = body {
+        for (key, _) in &provided {
+            counter_theme::render(plugin, &manifest.id, &ThemeRequest::sample(key)).map_err(smoke)?;
+        }
+    }
+    Ok(provided)
+}
+
+fn describe<W: World>(plugin: &Pooled<W>) -> Result<Vec<(String, String)>, LoadError> {
+    plugin
+        .call(|bindings, store| bindings.describe(store))
+        .map_err(|e| LoadError::SmokeTest(format!("describe(): {e}")))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}

@@ -1,0 +1,86 @@
+//! Host bindings of the four plugin worlds of API 0.1.0, generated from
+//! `wit/since_v0.1.0`, and their [`World`] implementations.
+//!
+//! When API 0.2.0 arrives, its worlds get bindings of their own beside these
+//! and the kind adapters translate 0.1 calls into the newest types, so plugins
+//! built against 0.1.0 keep loading.
+
+use wasmtime::Store;
+use wasmtime::component::{HasSelf, InstancePre, Linker};
+
+use super::pool::World;
+use super::runtime::Sandbox;
+
+/// Implements the `host` and `types` imports (identical in every world) and
+/// the [`World`] trait for one generated world.
+macro_rules! plugin_world {
+    ($module:ident, $world:literal, $bindings:ident, $pre:ident, $export:ident) => {
+        pub mod $module {
+            wasmtime::component::bindgen!({
+                path: "../wit/since_v0.1.0",
+                world: $world,
+            });
+        }
+
+        impl $module::waymark::plugin::types::Host for Sandbox {}
+
+        impl $module::waymark::plugin::host::Host for Sandbox {
+            fn log(&mut self, level: $module::waymark::plugin::types::LogLevel, message: String) {
+                use $module::waymark::plugin::types::LogLevel;
+                let level = match level {
+                    LogLevel::Trace => tracing::Level::TRACE,
+                    LogLevel::Debug => tracing::Level::DEBUG,
+                    LogLevel::Info => tracing::Level::INFO,
+                    LogLevel::Warn => tracing::Level::WARN,
+                    LogLevel::Error => tracing::Level::ERROR,
+                };
+                Sandbox::log(self, level, &message);
+            }
+        }
+
+        impl World for $module::$bindings {
+            const NAME: &'static str = $world;
+            type Pre = $module::$pre<Sandbox>;
+
+            fn add_to_linker(linker: &mut Linker<Sandbox>) -> wasmtime::Result<()> {
+                $module::$bindings::add_to_linker::<_, HasSelf<_>>(linker, |sandbox| sandbox)
+            }
+
+            fn pre(instance_pre: InstancePre<Sandbox>) -> wasmtime::Result<Self::Pre> {
+                $module::$pre::new(instance_pre)
+            }
+
+            fn instantiate(pre: &Self::Pre, store: &mut Store<Sandbox>) -> wasmtime::Result<Self> {
+                pre.instantiate(store)
+            }
+
+            fn describe(&self, store: &mut Store<Sandbox>) -> wasmtime::Result<Vec<(String, String)>> {
+                let provided = self.$export().call_describe(store)?;
+                Ok(provided.into_iter().map(|p| (p.key, p.name)).collect())
+            }
+        }
+    };
+}
+
+plugin_world!(
+    counter_theme,
+    "counter-theme-plugin",
+    CounterThemePlugin,
+    CounterThemePluginPre,
+    waymark_plugin_counter_theme
+);
+plugin_world!(qr_style, "qr-style-plugin", QrStylePlugin, QrStylePluginPre, waymark_plugin_qr_style);
+plugin_world!(
+    unshort_rule,
+    "unshort-rule-plugin",
+    UnshortRulePlugin,
+    UnshortRulePluginPre,
+    waymark_plugin_unshort_rule
+);
+plugin_world!(
+    analytics_enricher,
+    "analytics-enricher-plugin",
+    AnalyticsEnricherPlugin,
+    AnalyticsEnricherPluginPre,
+    waymark_plugin_analytics_enricher
+);

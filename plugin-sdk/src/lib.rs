@@ -1,0 +1,43 @@
+//! Write Waymark plugins as plain Rust.
+//!
+//! Enable the feature of the kind you write (`counter-theme`, `qr-style`,
+//! `unshort-rule`, `analytics-enricher`), implement its trait, and register
+//! it with its macro and your manifest:
+//!
+//! ```ignore
+//! use waymark_plugin_sdk::counter_theme::*;
+//!
+//! struct Plain;
+//!
+//! impl CounterTheme for Plain {
+//!     fn themes() -> Vec<Provided> { vec![provided("plain", "Plain")] }
+//!     fn render(input: &CounterInput) -> Result<RenderedSvg, String> { … }
+//! }
+//!
+//! waymark_plugin_sdk::register_counter_theme!(Plain);
+//! waymark_plugin_sdk::manifest!("../waymark.toml");
+//! ```
+//!
+//! Plugins are sandboxed: no files, network, clock or randomness, a memory
+//! cap and a time limit per call. An instance may be reused for many calls or
+//! thrown away after any of them, so keep no state between calls.
+
+pub mod color;
+pub mod digits;
+pub mod svg;
+
+#[cfg(feature = "counter-theme")]
+pub mod counter_theme;
+
+/// Embeds the plugin's manifest (a TOML file) in the component, where the
+/// host reads it before running anything. The path is relative to the file
+/// that invokes the macro, as with `include_bytes!`.
+#[macro_export]
+macro_rules! manifest {
+    ($path:literal) => {
+        #[cfg(target_arch = "wasm32")]
+        #[used]
+        #[unsafe(link_section = "waymark-manifest")]
+        static __WAYMARK_MANIFEST: [u8; include_bytes!($path).len()] = *include_bytes!($path);
+    };
+}

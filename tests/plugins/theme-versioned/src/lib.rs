@@ -1,0 +1,28 @@
+//! Simulates a plugin being upgraded in place: it draws `v{VERSION}-{count}`,
+//! where VERSION is baked in at compile time from the environment variable
+//! `WAYMARK_FIXTURE_VERSION` (default `1`). Tests build differently-versioned
+//! copies and check which one the host is serving (hot reload, rollback).
+//! It never misbehaves.
+
+use waymark_plugin_sdk::counter_theme::*;
+
+pub struct Versioned;
+
+impl CounterTheme for Versioned {
+    fn themes() -> Vec<Provided> {
+        vec![provided("versioned", "Test: versioned")]
+    }
+
+    fn render(input: &CounterInput) -> Result<RenderedSvg, String> {
+        let version = option_env!("WAYMARK_FIXTURE_VERSION").unwrap_or("1");
+        let text = format!("v{version}-{}", input.display_value);
+        let width = 10 + 8 * text.chars().count() as u32;
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" viewBox="0 0 {width} 20"><rect width="{width}" height="20" fill="#555"/><text x="5" y="14" fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">{text}</text></svg>"##
+        );
+        Ok(RenderedSvg { svg, width, height: 20, animated: false })
+    }
+}
+
+waymark_plugin_sdk::register_counter_theme!(Versioned);
+waymark_plugin_sdk::manifest!("../waymark.toml");
