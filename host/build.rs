@@ -34,7 +34,7 @@ fn main() {
         .chain(crates_in(&root.join("tests/plugins")))
         .collect();
     for dir in &all {
-        watched.extend(["src", "Cargo.toml", "waymark.toml", "wit"].map(|f| dir.join(f)));
+        watched.extend(["src", "Cargo.toml", "waymark.toml", "wit", "build.rs"].map(|f| dir.join(f)));
     }
     for path in &watched {
         println!("cargo:rerun-if-changed={}", path.display());
@@ -43,8 +43,16 @@ fn main() {
     // One target directory shared by every profile and by clippy, next to the
     // workspace's own, so plugins are compiled once, not once per profile.
     let target_dir = shared_target_dir(&out_dir);
-    build_plugins(&root.join("plugins/Cargo.toml"), &target_dir);
+    let workspace = root.join("plugins/Cargo.toml");
     let artifacts = target_dir.join(TARGET).join("release");
+    // The hot-reload tests need several versions of one fixture: build them
+    // first, keeping a copy of each, then the whole workspace (version 1).
+    for version in ["2", "3", "4"] {
+        build_plugins(&workspace, &target_dir, &["--package", "theme-versioned"], Some(version));
+        fs::copy(artifacts.join("theme_versioned.wasm"), artifacts.join(format!("theme_versioned_v{version}.wasm")))
+            .unwrap();
+    }
+    build_plugins(&workspace, &target_dir, &["--workspace"], None);
     println!("cargo:rustc-env=WAYMARK_PLUGIN_ARTIFACTS={}", artifacts.display());
 
     let mut source = String::from("/// Built-in plugins: (crate name, component bytes).\n");
@@ -87,15 +95,20 @@ fn shared_target_dir(out_dir: &Path) -> PathBuf {
     out_dir.ancestors().nth(4).map(|target| target.join("wasm-plugins")).unwrap_or_else(|| out_dir.join("wasm-plugins"))
 }
 
-fn build_plugins(manifest: &Path, target_dir: &Path) {
+fn build_plugins(manifest: &Path, target_dir: &Path, which: &[&str], fixture_version: Option<&str>) {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--release", "--workspace", "--target", TARGET])
+    cmd.args(["build", "--release", "--target", TARGET])
+        .args(which)
         .arg("--manifest-path")
         .arg(manifest)
         .arg("--target-dir")
         .arg(target_dir);
     // Settings meant for the host build must not leak into the guest build.
+    match fixture_version {
+        Some(version) => cmd.env("WAYMARK_FIXTURE_VERSION", version),
+        None => cmd.env_remove("WAYMARK_FIXTURE_VERSION"),
+    };
     for var in [
         "CARGO_ENCODED_RUSTFLAGS",
         "RUSTFLAGS",

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
+use waymark::accounts::Accounts;
 use waymark::config::LogFormat;
+use waymark::store::Db;
 use waymark::{App, Config};
 
 #[derive(Parser)]
@@ -85,8 +87,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let app = App::build(config).await?;
-            let (user, key) = app.accounts.ensure_admin(&email, password).await?;
+            // Only the database and accounts: no need to start plugins for this.
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("creating {}", config.data_dir.display()))?;
+            let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
+            let accounts = Accounts::new(db, config.auth.clone(), &config.data_dir).await?;
+            let (user, key) = accounts.ensure_admin(&email, password).await?;
             match key {
                 Some(key) => println!("created admin {} (id {}); API key: {key}", user.email, user.id),
                 None => println!("promoted {} (id {}) to admin; password updated", user.email, user.id),

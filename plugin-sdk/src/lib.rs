@@ -41,3 +41,27 @@ macro_rules! manifest {
         static __WAYMARK_MANIFEST: [u8; include_bytes!($path).len()] = *include_bytes!($path);
     };
 }
+
+/// Like [`manifest!`], for a manifest computed at compile time (a `const`
+/// string, e.g. built with `concat!` and `env!`).
+#[macro_export]
+macro_rules! manifest_str {
+    ($text:expr) => {
+        #[cfg(target_arch = "wasm32")]
+        #[used]
+        #[unsafe(link_section = "waymark-manifest")]
+        static __WAYMARK_MANIFEST: [u8; $text.len()] = $crate::__manifest_bytes::<{ $text.len() }>($text);
+    };
+}
+
+#[doc(hidden)]
+pub const fn __manifest_bytes<const N: usize>(text: &str) -> [u8; N] {
+    let bytes = text.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = bytes[i];
+        i += 1;
+    }
+    out
+}

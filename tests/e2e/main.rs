@@ -8,4 +8,5 @@ mod accounts_pingoo;
 mod accounts_urlplus;
 mod metering;
 mod operator;
+mod plugins;
 mod robustness;

@@ -1,27 +1,10 @@
 //! The operator's command line: configuration errors and `admin create`.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::json;
 
-use crate::support::{BIN, Server, send};
-
-fn waymark(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("WAYMARK_") {
-            cmd.env_remove(key);
-        }
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
+use crate::support::{Server, send, waymark};
 
 #[test]
 fn bad_configuration_fails_with_one_line_naming_the_key() {

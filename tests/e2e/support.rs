@@ -226,6 +226,26 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Creates an admin with the operator command and signs in.
+    pub async fn admin_token(&self) -> String {
+        let data_dir = self.storage.data_dir.path().to_str().unwrap().to_string();
+        let mut env = vec![("WAYMARK_DATA_DIR", data_dir.as_str())];
+        let db_url = self.storage.db.as_ref().map(|db| db.url.clone());
+        if let Some(url) = &db_url {
+            env.push(("WAYMARK_DATABASE_URL", url.as_str()));
+        }
+        let out = waymark(&["admin", "create", "--email", "admin@example.com", "--password-stdin"], &env, "admin-pass");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let (status, body) = send(self.post("/api/auth/login").json(&serde_json::json!({
+            "email": "admin@example.com", "password": "admin-pass"
+        })))
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]["token"].as_str().unwrap().to_string()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
@@ -236,6 +256,24 @@ impl Drop for Server {
             eprintln!("--- server log ({}) ---\n{}", self.base, self.logs());
         }
     }
+}
+
+/// Runs the `waymark` command with only the given `WAYMARK_*` variables.
+pub fn waymark(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("WAYMARK_") {
+            cmd.env_remove(key);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub struct Account {

@@ -248,7 +248,7 @@ impl AdminPluginsApi {
             params: Vec::new(),
         };
         let registry = self.plugins.registry();
-        let rendered = registry.render_theme(&request)?;
+        let rendered = registry.render_theme(&request).await?;
         Ok(SvgAnswer::Svg(Binary(rendered.svg.into_bytes())))
     }
 }

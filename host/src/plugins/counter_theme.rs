@@ -63,7 +63,7 @@ pub fn display_value(value: u64, length: u8) -> String {
 }
 
 /// Draws one badge with `plugin` and checks the result.
-pub fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<Rendered, CallError> {
+pub async fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<Rendered, CallError> {
     let input = wit::CounterInput {
         theme: request.theme.clone(),
         value: request.value,
@@ -77,7 +77,11 @@ pub fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<
         animate: request.animate,
         params: request.params.iter().map(|(name, value)| Param { name: name.clone(), value: value.clone() }).collect(),
     };
-    let output = plugin.call(|bindings, store| bindings.waymark_plugin_counter_theme().call_render(store, &input))?;
+    let output = plugin
+        .call(move |bindings, store| {
+            Box::pin(async move { bindings.waymark_plugin_counter_theme().call_render(store, &input).await })
+        })
+        .await?;
     let checked = match output {
         Ok(svg) => check(svg).map_err(|detail| CallError::InvalidOutput { plugin: id.to_string(), detail }),
         Err(detail) => Err(CallError::Reported { plugin: id.to_string(), detail: truncate(&detail) }),

@@ -6,14 +6,24 @@
 //! one is recycled after `recycle_after_calls` calls or once its memory has
 //! grown past half the cap, because a store frees nothing until dropped.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::{Store, Trap};
 
 use super::error::{CallError, LoadError};
 use super::runtime::{Limits, Runtime, Sandbox};
+
+/// A call into a plugin in progress.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = wasmtime::Result<T>> + Send + 'a>>;
+
+/// How long past its epoch deadline a call may stay pending (waiting on a
+/// host future rather than running wasm) before it is abandoned.
+const GRACE: Duration = Duration::from_millis(20);
 
 /// One of the four plugin worlds, as seen by the pool.
 pub trait World: Sized + Send + 'static {
@@ -22,9 +32,9 @@ pub trait World: Sized + Send + 'static {
 
     fn add_to_linker(linker: &mut Linker<Sandbox>) -> wasmtime::Result<()>;
     fn pre(instance_pre: InstancePre<Sandbox>) -> wasmtime::Result<Self::Pre>;
-    fn instantiate(pre: &Self::Pre, store: &mut Store<Sandbox>) -> wasmtime::Result<Self>;
+    fn instantiate<'a>(pre: &'a Self::Pre, store: &'a mut Store<Sandbox>) -> BoxFuture<'a, Self>;
     /// The plugin's `describe` export: (key, display name) pairs.
-    fn describe(&self, store: &mut Store<Sandbox>) -> wasmtime::Result<Vec<(String, String)>>;
+    fn describe<'a>(&'a self, store: &'a mut Store<Sandbox>) -> BoxFuture<'a, Vec<(String, String)>>;
 }
 
 /// How many idle instances a plugin keeps, and when they are replaced.
@@ -112,8 +122,11 @@ impl<W: World> Pooled<W> {
     }
 
     /// Runs `f` on a warm instance, within the plugin's time and memory limits.
-    pub fn call<R>(&self, f: impl FnOnce(&W, &mut Store<Sandbox>) -> wasmtime::Result<R>) -> Result<R, CallError> {
-        let result = self.call_inner(f);
+    pub async fn call<R, F>(&self, f: F) -> Result<R, CallError>
+    where
+        F: for<'a> FnOnce(&'a W, &'a mut Store<Sandbox>) -> BoxFuture<'a, R>,
+    {
+        let result = self.call_inner(f).await;
         self.stats.record(result.as_ref().map(|_| ()));
         result
     }
@@ -128,30 +141,38 @@ impl<W: World> Pooled<W> {
         }
     }
 
-    fn call_inner<R>(&self, f: impl FnOnce(&W, &mut Store<Sandbox>) -> wasmtime::Result<R>) -> Result<R, CallError> {
+    async fn call_inner<R, F>(&self, f: F) -> Result<R, CallError>
+    where
+        F: for<'a> FnOnce(&'a W, &'a mut Store<Sandbox>) -> BoxFuture<'a, R>,
+    {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let mut warm = match idle {
             Some(warm) => warm,
-            None => self.instantiate()?,
+            None => self.instantiate().await?,
         };
         warm.store.set_epoch_deadline(self.limits.deadline_ticks());
-        match f(&warm.bindings, &mut warm.store) {
-            Ok(value) => {
+        let outcome = tokio::time::timeout(self.limits.timeout + GRACE, f(&warm.bindings, &mut warm.store)).await;
+        match outcome {
+            Ok(Ok(value)) => {
                 warm.calls += 1;
                 self.give_back(warm);
                 Ok(value)
             }
             // The instance is dropped: after a trap its state is suspect.
-            Err(error) => Err(self.classify(error, &warm.store)),
+            Ok(Err(error)) => Err(self.classify(error, &warm.store)),
+            // Pending on a host future past its deadline: abandon it.
+            Err(_elapsed) => Err(CallError::Timeout(self.id.to_string())),
         }
     }
 
-    fn instantiate(&self) -> Result<Warm<W>, CallError> {
+    async fn instantiate(&self) -> Result<Warm<W>, CallError> {
         let mut store = self.runtime.store(self.id.clone(), self.limits);
         store.set_epoch_deadline(self.limits.deadline_ticks());
-        match W::instantiate(&self.pre, &mut store) {
-            Ok(bindings) => Ok(Warm { store, bindings, calls: 0 }),
-            Err(error) => Err(self.classify(error, &store)),
+        let outcome = tokio::time::timeout(self.limits.timeout + GRACE, W::instantiate(&self.pre, &mut store)).await;
+        match outcome {
+            Ok(Ok(bindings)) => Ok(Warm { store, bindings, calls: 0 }),
+            Ok(Err(error)) => Err(self.classify(error, &store)),
+            Err(_elapsed) => Err(CallError::Timeout(self.id.to_string())),
         }
     }
 

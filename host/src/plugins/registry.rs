@@ -144,11 +144,21 @@ impl Registry {
         &self.config
     }
 
-    /// Compiles, type-checks and smoke-tests a component. CPU-heavy (tens of
-    /// milliseconds): call it from a blocking context.
-    pub fn prepare(&self, bytes: &[u8], source: Source, origin: &str, made_at: i64) -> Result<Loaded, LoadError> {
-        let manifest = Manifest::from_component(bytes)?;
-        let component = self.runtime.compile(bytes)?;
+    /// Compiles, type-checks and smoke-tests a component. Compiling is
+    /// CPU-heavy (tens of milliseconds), so it runs on the blocking pool.
+    pub async fn prepare(
+        &self,
+        bytes: Vec<u8>,
+        source: Source,
+        origin: &str,
+        made_at: i64,
+    ) -> Result<Loaded, LoadError> {
+        let manifest = Manifest::from_component(&bytes)?;
+        let runtime = self.runtime.clone();
+        let (component, bytes) = tokio::task::spawn_blocking(move || (runtime.compile(&bytes), bytes))
+            .await
+            .map_err(|e| LoadError::Storage(format!("plugin compiler crashed: {e}")))?;
+        let component = component?;
         let limits = self.config.grant(&manifest.limits);
         let settings = self.config.pool();
         let id = manifest.id.as_str();
@@ -165,8 +175,8 @@ impl Registry {
                 Body::AnalyticsEnricher(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
             }
         };
-        let provided = smoke_test(&manifest, &body)?;
-        Ok(Loaded { sha256: sha256_hex(bytes), manifest, source, origin: origin.to_string(), provided, made_at, body })
+        let provided = smoke_test(&manifest, &body).await?;
+        Ok(Loaded { sha256: sha256_hex(&bytes), manifest, source, origin: origin.to_string(), provided, made_at, body })
     }
 
     /// Makes a prepared candidate available; it becomes active if it is the
@@ -259,10 +269,10 @@ impl Registry {
     }
 
     /// Draws a badge with whichever plugin provides `request.theme`.
-    pub fn render_theme(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
+    pub async fn render_theme(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
         let loaded = self.theme(&request.theme).ok_or_else(|| CallError::NotProvided(request.theme.clone()))?;
         match &loaded.body {
-            Body::CounterTheme(plugin) => counter_theme::render(plugin, &loaded.manifest.id, request),
+            Body::CounterTheme(plugin) => counter_theme::render(plugin, &loaded.manifest.id, request).await,
             _ => Err(CallError::NotProvided(request.theme.clone())),
         }
     }
@@ -340,13 +350,13 @@ fn newest(candidates: &BTreeMap<Source, Arc<Loaded>>) -> Option<&Arc<Loaded>> {
 
 /// Calls `describe` (and, for themes, draws each theme once) before a plugin
 /// may serve; its answer must match the manifest's `provides`.
-fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
+async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
     let smoke = |e: CallError| LoadError::SmokeTest(e.to_string());
     let provided = match body {
-        Body::CounterTheme(p) => describe(p)?,
-        Body::QrStyle(p) => describe(p)?,
-        Body::UnshortRule(p) => describe(p)?,
-        Body::AnalyticsEnricher(p) => describe(p)?,
+        Body::CounterTheme(p) => describe(p).await?,
+        Body::QrStyle(p) => describe(p).await?,
+        Body::UnshortRule(p) => describe(p).await?,
+        Body::AnalyticsEnricher(p) => describe(p).await?,
     };
     let described: BTreeSet<&str> = provided.iter().map(|(k, _)| k.as_str()).collect();
     let declared: BTreeSet<&str> = manifest.provides.iter().map(String::as_str).collect();
@@ -357,15 +367,16 @@ fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>,
     }
     if let Body::CounterTheme(plugin) = body {
         for (key, _) in &provided {
-            counter_theme::render(plugin, &manifest.id, &ThemeRequest::sample(key)).map_err(smoke)?;
+            counter_theme::render(plugin, &manifest.id, &ThemeRequest::sample(key)).await.map_err(smoke)?;
         }
     }
     Ok(provided)
 }
 
-fn describe<W: World>(plugin: &Pooled<W>) -> Result<Vec<(String, String)>, LoadError> {
+async fn describe<W: World + Sync>(plugin: &Pooled<W>) -> Result<Vec<(String, String)>, LoadError> {
     plugin
         .call(|bindings, store| bindings.describe(store))
+        .await
         .map_err(|e| LoadError::SmokeTest(format!("describe(): {e}")))
 }
 

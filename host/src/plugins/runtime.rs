@@ -28,6 +28,8 @@ impl Runtime {
     pub fn new() -> Result<Self, LoadError> {
         let mut config = Config::new();
         config.wasm_component_model(true);
+        // Calls are async (see `pool`): WASI's host side awaits instead of
+        // blocking a Tokio worker, and a stuck call can be abandoned.
         // Time limits: a ticker advances the epoch; each store gets a deadline.
         config.epoch_interruption(true);
         // Plugins are untrusted: no threads, no shared memory.
@@ -59,7 +61,7 @@ impl Runtime {
     /// A linker with the empty WASI context every plugin may import.
     pub fn linker(&self) -> Result<Linker<Sandbox>, LoadError> {
         let mut linker = Linker::new(&self.engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| LoadError::Storage(format!("linking WASI: {e}")))?;
         Ok(linker)
     }

@@ -185,11 +185,7 @@ impl Plugins {
     }
 
     async fn prepare(&self, bytes: Vec<u8>, source: Source, origin: &str, made_at: i64) -> Result<Loaded, LoadError> {
-        let registry = self.registry.clone();
-        let origin = origin.to_string();
-        tokio::task::spawn_blocking(move || registry.prepare(&bytes, source, &origin, made_at))
-            .await
-            .map_err(|e| LoadError::Storage(format!("plugin loader crashed: {e}")))?
+        self.registry.prepare(bytes, source, origin, made_at).await
     }
 
     /// Brings uploads and enabled flags in line with the shared database.

@@ -8,7 +8,7 @@
 use wasmtime::Store;
 use wasmtime::component::{HasSelf, InstancePre, Linker};
 
-use super::pool::World;
+use super::pool::{BoxFuture, World};
 use super::runtime::Sandbox;
 
 /// Implements the `host` and `types` imports (identical in every world) and
@@ -19,6 +19,7 @@ macro_rules! plugin_world {
             wasmtime::component::bindgen!({
                 path: "../wit/since_v0.1.0",
                 world: $world,
+                exports: { default: async },
             });
         }
 
@@ -50,13 +51,15 @@ macro_rules! plugin_world {
                 $module::$pre::new(instance_pre)
             }
 
-            fn instantiate(pre: &Self::Pre, store: &mut Store<Sandbox>) -> wasmtime::Result<Self> {
-                pre.instantiate(store)
+            fn instantiate<'a>(pre: &'a Self::Pre, store: &'a mut Store<Sandbox>) -> BoxFuture<'a, Self> {
+                Box::pin(pre.instantiate_async(store))
             }
 
-            fn describe(&self, store: &mut Store<Sandbox>) -> wasmtime::Result<Vec<(String, String)>> {
-                let provided = self.$export().call_describe(store)?;
-                Ok(provided.into_iter().map(|p| (p.key, p.name)).collect())
+            fn describe<'a>(&'a self, store: &'a mut Store<Sandbox>) -> BoxFuture<'a, Vec<(String, String)>> {
+                Box::pin(async move {
+                    let provided = self.$export().call_describe(store).await?;
+                    Ok(provided.into_iter().map(|p| (p.key, p.name)).collect())
+                })
             }
         }
     };

@@ -1,8 +1,9 @@
-//! Simulates a plugin being upgraded in place: it draws `v{VERSION}-{count}`,
-//! where VERSION is baked in at compile time from the environment variable
-//! `WAYMARK_FIXTURE_VERSION` (default `1`). Tests build differently-versioned
-//! copies and check which one the host is serving (hot reload, rollback).
-//! It never misbehaves.
+//! Simulates a plugin being upgraded in place: it draws `v{VERSION}-{count}`
+//! and its manifest says version `{VERSION}.0.0`, where VERSION is baked in at
+//! compile time from the environment variable `WAYMARK_FIXTURE_VERSION`
+//! (default `1`, see build.rs). The host's build script builds versions 1 to
+//! 4; tests check which one is serving (hot reload, fallback). It never
+//! misbehaves.
 
 use waymark_plugin_sdk::counter_theme::*;
 
@@ -14,7 +15,7 @@ impl CounterTheme for Versioned {
     }
 
     fn render(input: &CounterInput) -> Result<RenderedSvg, String> {
-        let version = option_env!("WAYMARK_FIXTURE_VERSION").unwrap_or("1");
+        let version = env!("FIXTURE_VERSION");
         let text = format!("v{version}-{}", input.display_value);
         let width = 10 + 8 * text.chars().count() as u32;
         let svg = format!(
@@ -25,4 +26,16 @@ impl CounterTheme for Versioned {
 }
 
 waymark_plugin_sdk::register_counter_theme!(Versioned);
-waymark_plugin_sdk::manifest!("../waymark.toml");
+const MANIFEST: &str = concat!(
+    "manifest_version = 1\n",
+    "id = \"test.theme-versioned\"\n",
+    "version = \"",
+    env!("FIXTURE_VERSION"),
+    ".0.0\"\n",
+    "kind = \"counter-theme\"\n",
+    "api = \"0.1.0\"\n",
+    "provides = [\"versioned\"]\n",
+    "description = \"Test fixture: draws its build version next to the count.\"\n",
+);
+
+waymark_plugin_sdk::manifest_str!(MANIFEST);

@@ -1,0 +1,308 @@
+//! The plugin platform end to end: the built-in theme through the runtime,
+//! misbehaving plugins contained, the admin API, hot reload under load, and
+//! replicas converging on one plugin set.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{Server, header, send, send_raw};
+
+const ARTIFACTS: &str = env!("WAYMARK_PLUGIN_ARTIFACTS");
+
+fn artifact(name: &str) -> PathBuf {
+    Path::new(ARTIFACTS).join(format!("{name}.wasm"))
+}
+
+fn component(name: &str) -> Vec<u8> {
+    std::fs::read(artifact(name)).unwrap()
+}
+
+/// Copies fixtures into a fresh plugins directory.
+fn plugins_dir(fixtures: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in fixtures {
+        std::fs::copy(artifact(name), dir.path().join(format!("{name}.wasm"))).unwrap();
+    }
+    dir
+}
+
+async fn preview(server: &Server, token: &str, theme: &str, value: u64) -> (u16, String) {
+    let response =
+        send_raw(server.get(&format!("/api/admin/themes/{theme}/preview?value={value}&length=7")).bearer_auth(token))
+            .await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn listing(server: &Server, token: &str) -> Value {
+    let (status, body) = send(server.get("/api/admin/plugins").bearer_auth(token)).await;
+    assert_eq!(status, 200, "{body}");
+    body["data"].clone()
+}
+
+fn plugin<'a>(listing: &'a Value, id: &str) -> Option<&'a Value> {
+    listing["plugins"].as_array().unwrap().iter().find(|p| p["id"] == id)
+}
+
+async fn upload(server: &Server, token: &str, bytes: Vec<u8>) -> (u16, Value) {
+    send(server.post("/api/admin/plugins").bearer_auth(token).header("content-type", "application/wasm").body(bytes))
+        .await
+}
+
+/// Polls until `check` holds, for at most `secs` seconds.
+async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_builtin_theme_renders_through_the_runtime() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    let response = send_raw(server.get("/api/admin/themes/plain/preview?value=42&length=5").bearer_auth(&token)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-type").as_deref(), Some("image/svg+xml"));
+    let svg = response.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(">00042<"), "{svg}");
+
+    let list = listing(&server, &token).await;
+    let basic = plugin(&list, "waymark.counter-theme-basic").expect("built-in listed");
+    assert_eq!(basic["source"], "builtin");
+    assert_eq!(basic["kind"], "counter-theme");
+    assert_eq!(basic["enabled"], true);
+    assert_eq!(basic["provides"][0]["key"], "plain");
+    assert!(basic["calls"].as_u64().unwrap() >= 2, "smoke test + preview: {basic}");
+}
+
+#[tokio::test]
+async fn admin_endpoints_need_the_admin_role() {
+    let server = Server::start().await;
+    let user = server.register("plain@example.com", "password123").await;
+    let (status, body) = send(server.get("/api/admin/plugins").bearer_auth(&user.token)).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["code"], 403);
+    let (status, _) = send(server.get("/api/admin/plugins")).await;
+    assert_eq!(status, 401);
+    let (status, _) = upload(&server, &user.api_key, component("theme_trap")).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn misbehaving_plugins_fail_only_their_own_calls() {
+    let dir = plugins_dir(&["theme_loop", "theme_alloc", "theme_trap", "theme_garbage", "wrong_world"]);
+    let server = Server::start_with(&[
+        ("WAYMARK_PLUGINS__DIR", dir.path().to_str().unwrap()),
+        ("WAYMARK_METERING__ENABLED", "false"),
+    ])
+    .await;
+    let token = server.admin_token().await;
+
+    let cases = [
+        ("loop", "took longer than its time limit"),
+        ("alloc", "exceeded its memory limit"),
+        ("trap", "trapped"),
+        ("garbage", "unusable output"),
+    ];
+    for (theme, expected) in cases {
+        let (status, body) = preview(&server, &token, theme, 666).await;
+        assert_eq!(status, 502, "{theme}: {body}");
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["code"], 502, "{theme}");
+        assert!(body["msg"].as_str().unwrap().contains(expected), "{theme}: {body}");
+        // The same plugin still serves good input, on a fresh instance.
+        let (status, svg) = preview(&server, &token, theme, 7).await;
+        assert_eq!(status, 200, "{theme} after its failure: {svg}");
+        // And so does everything else.
+        let (status, _) = preview(&server, &token, "plain", 7).await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = send(server.get("/api/health")).await;
+    assert_eq!(status, 200);
+
+    let list = listing(&server, &token).await;
+    for id in ["test.theme-loop", "test.theme-alloc", "test.theme-trap", "test.theme-garbage"] {
+        let p = plugin(&list, id).unwrap_or_else(|| panic!("{id} listed: {list}"));
+        assert_eq!(p["errors"], 1, "{id}: {p}");
+        assert_eq!(p["consecutive_errors"], 0, "a later success resets the streak: {p}");
+        assert!(p["last_error"].as_str().is_some(), "{id}: {p}");
+    }
+    // The wrong-world component never loaded; the listing says why.
+    assert!(plugin(&list, "test.wrong-world").is_none());
+    let failure = list["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["origin"].as_str().unwrap().ends_with("wrong_world.wasm"));
+    let failure = failure.unwrap_or_else(|| panic!("wrong world reported: {list}"));
+    assert!(failure["error"].as_str().unwrap().contains("counter-theme-plugin"), "{failure}");
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_with_the_reason() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        ("garbage bytes", b"definitely not wasm".to_vec(), "not a WebAssembly component"),
+        ("wrong world", component("wrong_world"), "counter-theme-plugin"),
+        ("empty", Vec::new(), "empty upload"),
+    ];
+    for (what, bytes, expected) in cases {
+        let (status, body) = upload(&server, &token, bytes).await;
+        assert_eq!(status, 400, "{what}: {body}");
+        assert!(body["msg"].as_str().unwrap().contains(expected), "{what}: {body}");
+    }
+    // A core module (not a component) is refused too.
+    let (status, body) = upload(&server, &token, b"\0asm\x01\0\0\0".to_vec()).await;
+    assert_eq!(status, 400, "{body}");
+
+    // Multipart works as well as a raw body.
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(component("theme_versioned")).file_name("v.wasm"));
+    let (status, body) = send(server.post("/api/admin/plugins").bearer_auth(&token).multipart(form)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["id"], "test.theme-versioned");
+    assert_eq!(body["data"]["source"], "upload");
+}
+
+#[tokio::test]
+async fn enable_disable_reload_and_delete() {
+    let server = Server::start_with(&[("WAYMARK_METERING__ENABLED", "false")]).await;
+    let token = server.admin_token().await;
+    let id = "waymark.counter-theme-basic";
+
+    let (status, body) = send(server.post(&format!("/api/admin/plugins/{id}/disable")).bearer_auth(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["enabled"], false);
+    let (status, body) = preview(&server, &token, "plain", 1).await;
+    assert_eq!(status, 404, "a disabled plugin serves nothing: {body}");
+
+    let (status, _) = send(server.post(&format!("/api/admin/plugins/{id}/enable")).bearer_auth(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(preview(&server, &token, "plain", 1).await.0, 200);
+
+    let (status, body) = send(server.post(&format!("/api/admin/plugins/{id}/reload")).bearer_auth(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["calls"], 2, "fresh counters: the reload's smoke test only: {body}");
+
+    let (status, body) = send(server.delete(&format!("/api/admin/plugins/{id}")).bearer_auth(&token)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["msg"].as_str().unwrap().contains("disable it instead"));
+
+    let (status, _) = upload(&server, &token, component("theme_versioned")).await;
+    assert_eq!(status, 200);
+    assert_eq!(preview(&server, &token, "versioned", 1).await.0, 200);
+    let (status, body) = send(server.delete("/api/admin/plugins/test.theme-versioned").bearer_auth(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(preview(&server, &token, "versioned", 1).await.0, 404);
+    let (status, _) = send(server.delete("/api/admin/plugins/test.theme-versioned").bearer_auth(&token)).await;
+    assert_eq!(status, 404);
+    for action in ["enable", "disable", "reload"] {
+        let (status, _) = send(server.post(&format!("/api/admin/plugins/nope/{action}")).bearer_auth(&token)).await;
+        assert_eq!(status, 404, "{action} of an unknown plugin");
+    }
+}
+
+#[tokio::test]
+async fn hot_reload_under_load_drops_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Arc::new(
+        Server::start_with(&[
+            ("WAYMARK_PLUGINS__DIR", dir.path().to_str().unwrap()),
+            ("WAYMARK_PLUGINS__WATCH_INTERVAL_MS", "200"),
+            ("WAYMARK_METERING__ENABLED", "false"),
+        ])
+        .await,
+    );
+    let token = server.admin_token().await;
+    let (status, body) = upload(&server, &token, component("theme_versioned")).await;
+    assert_eq!(status, 200, "{body}");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let mut workers = Vec::new();
+    for _ in 0..4 {
+        let (server, token, stop, ok, failed) =
+            (server.clone(), token.clone(), stop.clone(), ok.clone(), failed.clone());
+        workers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let (status, svg) = preview(&server, &token, "versioned", 5).await;
+                if status == 200 && svg.contains("-0000005<") {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    eprintln!("failed request: {status} {svg}");
+                }
+            }
+        }));
+    }
+    let serving = |version: &'static str| {
+        let (server, token) = (server.clone(), token.clone());
+        move || {
+            let (server, token) = (server.clone(), token.clone());
+            async move { preview(&server, &token, "versioned", 5).await.1.contains(&format!(">v{version}-")) }
+        }
+    };
+    assert!(eventually(5, serving("1")).await);
+
+    // Replaced twice through the admin API…
+    for version in ["2", "3"] {
+        let (status, body) = upload(&server, &token, component(&format!("theme_versioned_v{version}"))).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["version"], format!("{version}.0.0"));
+        assert!(eventually(5, serving(version)).await, "v{version} serves");
+    }
+    // …and once through the plugins directory (write, then rename: atomic).
+    let staging = dir.path().join("versioned.wasm.tmp");
+    std::fs::write(&staging, component("theme_versioned_v4")).unwrap();
+    std::fs::rename(&staging, dir.path().join("versioned.wasm")).unwrap();
+    assert!(eventually(10, serving("4")).await, "v4 from the directory serves");
+    // Deleting the file falls back to the newest remaining version.
+    std::fs::remove_file(dir.path().join("versioned.wasm")).unwrap();
+    assert!(eventually(10, serving("3")).await, "back to the uploaded v3");
+
+    stop.store(true, Ordering::Relaxed);
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let (ok, failed) = (ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
+    assert_eq!(failed, 0, "{failed} of {} requests failed during swaps", ok + failed);
+    assert!(ok > 50, "the load loop ran ({ok} requests)");
+}
+
+#[tokio::test]
+async fn replicas_converge_on_uploads_and_switches() {
+    let first =
+        Server::start_with(&[("WAYMARK_PLUGINS__SYNC_INTERVAL_MS", "200"), ("WAYMARK_METERING__ENABLED", "false")])
+            .await;
+    let second = first.sibling();
+    let token = first.admin_token().await;
+
+    let (status, _) = upload(&first, &token, component("theme_versioned_v2")).await;
+    assert_eq!(status, 200);
+    let converged =
+        eventually(10, || async { preview(&second, &token, "versioned", 1).await.1.contains(">v2-") }).await;
+    assert!(converged, "the other replica serves the upload");
+
+    let (status, _) = send(first.post("/api/admin/plugins/test.theme-versioned/disable").bearer_auth(&token)).await;
+    assert_eq!(status, 200);
+    assert!(eventually(10, || async { preview(&second, &token, "versioned", 1).await.0 == 404 }).await);
+
+    let (status, _) = send(first.delete("/api/admin/plugins/test.theme-versioned").bearer_auth(&token)).await;
+    assert_eq!(status, 200);
+    let gone =
+        eventually(10, || async { plugin(&listing(&second, &token).await, "test.theme-versioned").is_none() }).await;
+    assert!(gone, "the deletion reaches the other replica");
+}
