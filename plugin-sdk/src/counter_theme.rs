@@ -59,6 +59,9 @@ macro_rules! register_counter_theme {
             }
         }
 
+        // Only a WebAssembly build exports the world; natively (unit tests,
+        // benchmarks) the plugin is an ordinary Rust library.
+        #[cfg(target_arch = "wasm32")]
         $crate::counter_theme::bindings::export!(__WaymarkCounterTheme);
     };
 }

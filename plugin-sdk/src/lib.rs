@@ -51,6 +51,9 @@ macro_rules! manifest_str {
         #[used]
         #[unsafe(link_section = "waymark-manifest")]
         static __WAYMARK_MANIFEST: [u8; $text.len()] = $crate::__manifest_bytes::<{ $text.len() }>($text);
+        // Natively there is no section to fill; still evaluate the text.
+        #[cfg(not(target_arch = "wasm32"))]
+        const _: usize = $text.len();
     };
 }
 

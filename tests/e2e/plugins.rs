@@ -306,3 +306,18 @@ async fn replicas_converge_on_uploads_and_switches() {
         eventually(10, || async { plugin(&listing(&second, &token).await, "test.theme-versioned").is_none() }).await;
     assert!(gone, "the deletion reaches the other replica");
 }
+
+#[tokio::test]
+async fn the_sdk_template_uploads_and_serves() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    let (status, body) = upload(&server, &token, component("template_theme")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["id"], "example.template-theme");
+    assert_eq!(body["data"]["memory_mib"], 8, "the manifest asked for less than the cap");
+    assert_eq!(body["data"]["timeout_ms"], 20);
+    let response =
+        send_raw(server.get("/api/admin/themes/template/preview?value=99&length=4").bearer_auth(&token)).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains(">0099<"));
+}
