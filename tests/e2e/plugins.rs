@@ -321,3 +321,22 @@ async fn the_sdk_template_uploads_and_serves() {
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains(">0099<"));
 }
+
+#[tokio::test]
+async fn the_sandbox_grants_no_clock_entropy_files_network_or_environment() {
+    let dir = plugins_dir(&["theme_snoop"]);
+    let server = Server::start_with(&[("WAYMARK_PLUGINS__DIR", dir.path().to_str().unwrap())]).await;
+    let token = server.admin_token().await;
+    let (status, first) = preview(&server, &token, "snoop", 1).await;
+    assert_eq!(status, 200, "{first}");
+    for expected in ["clock=0;", "elapsed=0;", "env=0;", "files=false;", "network=false"] {
+        assert!(first.contains(expected), "{expected} in {first}");
+    }
+    // The "random" seed is a fixed pattern: a fresh instance, after the same
+    // calls (smoke test, then one preview), hashes exactly alike.
+    let hash = |svg: &str| svg.split("hash=").nth(1).and_then(|s| s.split(';').next()).unwrap().to_string();
+    let (status, _) = send(server.post("/api/admin/plugins/test.theme-snoop/reload").bearer_auth(&token)).await;
+    assert_eq!(status, 200);
+    let (_, fresh) = preview(&server, &token, "snoop", 3).await;
+    assert_eq!(hash(&first), hash(&fresh), "a fresh instance sees the same bytes");
+}
