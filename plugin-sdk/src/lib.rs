@@ -18,6 +18,13 @@
 //! waymark_plugin_sdk::manifest!("../waymark.toml");
 //! ```
 //!
+//! | Feature | Module | Trait | Macro |
+//! |---|---|---|---|
+//! | `counter-theme` | `counter_theme` | `CounterTheme` | `register_counter_theme!` |
+//! | `qr-style` | `qr_style` | `QrStyle` | `register_qr_style!` |
+//! | `unshort-rule` | `unshort_rule` | `UnshortRule` | `register_unshort_rule!` |
+//! | `analytics-enricher` | `analytics_enricher` | `AnalyticsEnricher` | `register_analytics_enricher!` |
+//!
 //! Plugins are sandboxed: no files, network, clock or randomness, a memory
 //! cap and a time limit per call. An instance may be reused for many calls or
 //! thrown away after any of them, so keep no state between calls.
@@ -26,8 +33,14 @@ pub mod color;
 pub mod digits;
 pub mod svg;
 
+#[cfg(feature = "analytics-enricher")]
+pub mod analytics_enricher;
 #[cfg(feature = "counter-theme")]
 pub mod counter_theme;
+#[cfg(feature = "qr-style")]
+pub mod qr_style;
+#[cfg(feature = "unshort-rule")]
+pub mod unshort_rule;
 
 /// Embeds the plugin's manifest (a TOML file) in the component, where the
 /// host reads it before running anything. The path is relative to the file

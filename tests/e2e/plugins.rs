@@ -340,3 +340,21 @@ async fn the_sandbox_grants_no_clock_entropy_files_network_or_environment() {
     let (_, fresh) = preview(&server, &token, "snoop", 3).await;
     assert_eq!(hash(&first), hash(&fresh), "a fresh instance sees the same bytes");
 }
+
+#[tokio::test]
+async fn every_plugin_kind_loads_against_its_world() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    for (file, id, kind, key) in [
+        ("qr_style_dots", "test.qr-style-dots", "qr-style", "dots"),
+        ("unshort_rule_marker", "test.unshort-rule-marker", "unshort-rule", "marker"),
+        ("enricher_shout", "test.enricher-shout", "analytics-enricher", "shout"),
+    ] {
+        let (status, body) = upload(&server, &token, component(file)).await;
+        assert_eq!(status, 200, "{file}: {body}");
+        assert_eq!(body["data"]["id"], id);
+        assert_eq!(body["data"]["kind"], kind);
+        assert_eq!(body["data"]["provides"][0]["key"], key);
+        assert_eq!(body["data"]["calls"], 1, "describe() ran as the smoke test");
+    }
+}
