@@ -175,6 +175,15 @@ async fn bad_uploads_are_refused_with_the_reason() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["id"], "test.theme-versioned");
     assert_eq!(body["data"]["source"], "upload");
+
+    // A broken new version is refused and the old one keeps serving.
+    let mut broken = component("theme_versioned_v2");
+    broken.truncate(broken.len() / 2);
+    let (status, body) = upload(&server, &token, broken).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, svg) = preview(&server, &token, "versioned", 3).await;
+    assert_eq!(status, 200);
+    assert!(svg.contains(">v1-0000003<"), "{svg}");
 }
 
 #[tokio::test]

@@ -55,3 +55,27 @@ impl From<LoadError> for Failure {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Surface;
+
+    /// visits-counter documents 5021 for a failed render: every way a plugin
+    /// call can fail must reach a client as that code.
+    #[test]
+    fn failed_calls_are_5021_on_the_counter_surface() {
+        let plugin = || "p".to_string();
+        for error in [
+            CallError::Timeout(plugin()),
+            CallError::OutOfMemory(plugin()),
+            CallError::Trap { plugin: plugin(), detail: "unreachable".into() },
+            CallError::InvalidOutput { plugin: plugin(), detail: "not svg".into() },
+            CallError::Reported { plugin: plugin(), detail: "no".into() },
+        ] {
+            let failure = Failure::from(error);
+            assert_eq!(Surface::Counter.error_body(&failure)["code"], "5021");
+            assert_eq!(failure.kind.status().as_u16(), 502);
+        }
+    }
+}
