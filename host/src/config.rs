@@ -36,6 +36,9 @@ pub struct Config {
     /// IANA time-zone name that defines "today" for daily counters and quota
     /// resets.
     pub timezone: String,
+    /// Shifts the clock used for "today" (daily counts, daily quotas) by this
+    /// many seconds. For testing midnight; leave at 0 in production.
+    pub clock_offset_secs: i64,
     /// Peers whose `X-Forwarded-For` header is believed. Anyone else's client
     /// IP is the socket's peer address, so a client cannot forge its way
     /// around per-IP quotas.
@@ -52,6 +55,22 @@ pub struct Config {
     pub auth: AuthConfig,
     pub metering: MeteringConfig,
     pub plugins: PluginsConfig,
+    pub counter: CounterConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterConfig {
+    /// How often counted visits are written to the database (and, with
+    /// several replicas, how stale another replica's visits may look).
+    /// Visits are also written on shutdown.
+    pub flush_interval_ms: u64,
+}
+
+impl Default for CounterConfig {
+    fn default() -> Self {
+        Self { flush_interval_ms: 1000 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -86,6 +105,7 @@ impl Default for Config {
             database_url: None,
             public_url: None,
             timezone: "UTC".into(),
+            clock_offset_secs: 0,
             trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             shutdown_grace_secs: 10,
@@ -94,6 +114,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             metering: MeteringConfig::default(),
             plugins: PluginsConfig::default(),
+            counter: CounterConfig::default(),
         }
     }
 }
@@ -157,6 +178,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "public_url",
                 reason: "expected an http:// or https:// URL".into(),
+            });
+        }
+        if self.counter.flush_interval_ms == 0 || self.counter.flush_interval_ms > 60_000 {
+            return Err(ConfigError::Invalid {
+                key: "counter.flush_interval_ms",
+                reason: "must be between 1 and 60000".into(),
             });
         }
         if self.max_body_bytes == 0 {

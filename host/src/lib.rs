@@ -7,7 +7,9 @@
 //! the product's `*_api.rs` (poem-openapi) → its service → [`store`].
 
 pub mod accounts;
+pub mod clock;
 pub mod config;
+pub mod counter;
 pub mod http;
 pub mod metering;
 pub mod plugins;

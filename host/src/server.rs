@@ -12,7 +12,12 @@ use poem_openapi::OpenApiService;
 use crate::accounts::pingoo_api::PingooAuthApi;
 use crate::accounts::urlplus_api::UrlplusAccountApi;
 use crate::accounts::{AccountError, Accounts};
+use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
+use crate::counter::api::CounterApi;
+use crate::counter::page::{self as counter_page, Gallery};
+use crate::counter::render::Renderer;
+use crate::counter::tally::Tallies;
 use crate::http::pipeline::Pipeline;
 use crate::http::system_api::SystemApi;
 use crate::metering::Meter;
@@ -44,9 +49,12 @@ pub struct App {
     pub accounts: Arc<Accounts>,
     pub meter: Arc<Meter>,
     pub plugins: Arc<Plugins>,
+    pub clock: Clock,
+    pub tallies: Arc<Tallies>,
+    pub renderer: Arc<Renderer>,
 }
 
-type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, AdminPluginsApi);
+type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, CounterApi, AdminPluginsApi);
 
 impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
@@ -55,13 +63,17 @@ impl App {
         let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
         tracing::info!(engine = ?db.engine, "database ready");
         let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
-        let meter = Arc::new(Meter::new(config.metering.clone(), config.time_zone()?, db.clone()));
+        let clock = Clock::new(config.time_zone()?, config.clock_offset_secs);
+        let meter = Arc::new(Meter::new(config.metering.clone(), clock, db.clone()));
         let plugins_dir = config.plugins_dir();
         std::fs::create_dir_all(&plugins_dir)
             .map_err(|source| StartError::DataDir { path: plugins_dir.display().to_string(), source })?;
         let registry = Registry::new(config.plugins.clone())?;
         let plugins = Plugins::start(registry, db.clone(), plugins_dir).await;
-        Ok(Self { config, db, accounts, meter, plugins })
+        let flush_every = Duration::from_millis(config.counter.flush_interval_ms);
+        let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every));
+        let renderer = Arc::new(Renderer::default());
+        Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer })
     }
 
     /// The documented API, from which both the routes and the spec come.
@@ -71,6 +83,12 @@ impl App {
             SystemApi,
             PingooAuthApi { accounts: self.accounts.clone() },
             UrlplusAccountApi { accounts: self.accounts.clone(), tz },
+            CounterApi {
+                tallies: self.tallies.clone(),
+                renderer: self.renderer.clone(),
+                plugins: self.plugins.clone(),
+                clock: self.clock,
+            },
             AdminPluginsApi { plugins: self.plugins.clone() },
         );
         OpenApiService::new(apis, "Waymark", env!("CARGO_PKG_VERSION")).description(
@@ -96,8 +114,15 @@ impl App {
             max_upload_bytes: self.config.plugins.max_upload_bytes,
             trusted_proxies: self.config.trusted_proxies.clone(),
         });
+        let gallery = Arc::new(Gallery {
+            plugins: self.plugins.clone(),
+            renderer: self.renderer.clone(),
+            public_url: self.config.public_base_url(),
+        });
         Route::new()
             .at("/", poem::get(index))
+            .at("/counter", poem::get(counter_page::page).data(gallery.clone()))
+            .at("/counter/preview/:file", poem::get(counter_page::preview).data(gallery))
             .nest_no_strip("/api", api)
             .nest("/docs", docs)
             .at("/openapi.json", spec)
@@ -128,6 +153,14 @@ impl App {
                 meter.flush().await;
             }
         });
+        let tallies = self.tallies.clone();
+        let counter_flusher = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(tallies.interval());
+            loop {
+                tick.tick().await;
+                tallies.flush().await;
+            }
+        });
 
         let watchers = self.plugins.spawn_watchers();
 
@@ -136,8 +169,10 @@ impl App {
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(grace))
             .await;
         flusher.abort();
+        counter_flusher.abort();
         watchers.iter().for_each(|w| w.abort());
         self.meter.flush().await;
+        self.tallies.flush().await;
         self.db.pool.close().await;
         tracing::info!("stopped");
         result.map_err(|source| StartError::Listen { addr: local.to_string(), source })

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts_pingoo;
 mod accounts_urlplus;
+mod counter;
 mod metering;
 mod operator;
 mod plugins;

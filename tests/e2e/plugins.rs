@@ -76,7 +76,13 @@ async fn the_builtin_theme_renders_through_the_runtime() {
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "content-type").as_deref(), Some("image/svg+xml"));
     let svg = response.text().await.unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains(">00042<"), "{svg}");
+    assert!(svg.starts_with("<svg"), "{svg}");
+    // Digits are drawn as pixels: nine of them make a wider badge than five.
+    let wider = send_raw(server.get("/api/admin/themes/plain/preview?value=42&length=9").bearer_auth(&token)).await;
+    let width =
+        |svg: &str| roxmltree::Document::parse(svg).unwrap().root_element().attribute("width").unwrap().to_string();
+    let wider = wider.text().await.unwrap();
+    assert!(width(&wider).parse::<u32>().unwrap() > width(&svg).parse::<u32>().unwrap());
 
     let list = listing(&server, &token).await;
     let basic = plugin(&list, "waymark.counter-theme-basic").expect("built-in listed");
@@ -84,7 +90,7 @@ async fn the_builtin_theme_renders_through_the_runtime() {
     assert_eq!(basic["kind"], "counter-theme");
     assert_eq!(basic["enabled"], true);
     assert_eq!(basic["provides"][0]["key"], "plain");
-    assert!(basic["calls"].as_u64().unwrap() >= 2, "smoke test + preview: {basic}");
+    assert!(basic["calls"].as_u64().unwrap() >= 3, "smoke test + two previews: {basic}");
 }
 
 #[tokio::test]

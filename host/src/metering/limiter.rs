@@ -4,12 +4,12 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 
 use super::policy::{MeteringConfig, Window};
 use super::usage;
+use crate::clock::Clock;
 use crate::http::Surface;
 use crate::store::Db;
 
@@ -85,20 +85,13 @@ struct Now {
 }
 
 impl Now {
-    fn at(instant: DateTime<Utc>, tz: Tz) -> Self {
+    fn at(instant: DateTime<Utc>, clock: &Clock) -> Self {
         let second = instant.timestamp();
-        let local = instant.with_timezone(&tz);
-        let tomorrow = local.date_naive() + Duration::days(1);
-        let midnight = tz
-            .from_local_datetime(&tomorrow.and_time(NaiveTime::MIN))
-            .earliest()
-            // A DST jump can skip local midnight; the day then ends at 01:00.
-            .unwrap_or_else(|| local + Duration::hours(24));
         Self {
             second,
             minute: second - second.rem_euclid(60),
-            day: local.format("%Y-%m-%d").to_string(),
-            day_reset: midnight.timestamp(),
+            day: instant.with_timezone(&clock.tz()).format("%Y-%m-%d").to_string(),
+            day_reset: clock.end_of_day(instant).timestamp(),
         }
     }
 }
@@ -146,14 +139,14 @@ impl Counters {
 
 pub struct Meter {
     config: MeteringConfig,
-    tz: Tz,
+    clock: Clock,
     db: Db,
     counters: DashMap<(Surface, String), Counters>,
 }
 
 impl Meter {
-    pub fn new(config: MeteringConfig, tz: Tz, db: Db) -> Self {
-        Self { config, tz, db, counters: DashMap::new() }
+    pub fn new(config: MeteringConfig, clock: Clock, db: Db) -> Self {
+        Self { config, clock, db, counters: DashMap::new() }
     }
 
     pub fn flush_interval(&self) -> std::time::Duration {
@@ -169,7 +162,7 @@ impl Meter {
         if limits.iter().all(|(_, limit)| *limit == 0) {
             return Ok(None);
         }
-        let now = Now::at(Utc::now(), self.tz);
+        let now = Now::at(self.clock.now(), &self.clock);
         let key = (surface, subject.key());
         let has_daily_limit = limits.iter().any(|&(w, l)| w == Window::Day && l > 0);
         if has_daily_limit && self.needs_sync(&key, &now.day) {
@@ -237,7 +230,7 @@ impl Meter {
     /// Drops callers with nothing pending from a previous day, so the map does
     /// not grow with every IP ever seen.
     fn forget_idle(&self) {
-        let today = Now::at(Utc::now(), self.tz).day;
+        let today = Now::at(self.clock.now(), &self.clock).day;
         self.counters.retain(|_, c| c.day.pending > 0 || c.day.day == today);
     }
 }
@@ -246,8 +239,10 @@ impl Meter {
 mod tests {
     use super::*;
 
+    use chrono::TimeZone;
+
     fn now(second: i64) -> Now {
-        Now::at(Utc.timestamp_opt(second, 0).unwrap(), chrono_tz::UTC)
+        Now::at(Utc.timestamp_opt(second, 0).unwrap(), &Clock::new(chrono_tz::UTC, 0))
     }
 
     #[test]
@@ -290,7 +285,8 @@ mod tests {
     #[test]
     fn local_midnight_follows_the_time_zone() {
         // 2023-11-14T22:13:20Z is 2023-11-15 06:13:20 in Shanghai (UTC+8).
-        let t = Now::at(Utc.timestamp_opt(1_700_000_000, 0).unwrap(), chrono_tz::Asia::Shanghai);
+        let shanghai = Clock::new(chrono_tz::Asia::Shanghai, 0);
+        let t = Now::at(Utc.timestamp_opt(1_700_000_000, 0).unwrap(), &shanghai);
         assert_eq!(t.day, "2023-11-15");
         assert_eq!(t.day_reset, 1_700_064_000); // 2023-11-15T16:00:00Z
     }

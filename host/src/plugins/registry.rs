@@ -128,6 +128,9 @@ pub struct Registry {
     config: PluginsConfig,
     state: Mutex<State>,
     snapshot: ArcSwap<Snapshot>,
+    /// Bumped on every change of what serves, so caches of plugin output can
+    /// tell stale entries apart.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Registry {
@@ -137,6 +140,7 @@ impl Registry {
             config,
             state: Mutex::new(State::default()),
             snapshot: ArcSwap::from_pointee(Snapshot::default()),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -336,6 +340,12 @@ impl Registry {
             }
         }
         self.snapshot.store(Arc::new(Snapshot { themes }));
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Changes whenever the set of serving plugins changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# HTTP load benchmark for the visits-counter, on this machine, in one run:
+# requests/s and p50/p99 latency of /api/health, an SVG badge with increment,
+# the same with no_increment=1, and format=png — and each as a ratio to
+# /api/health. Needs `wrk` (Debian: apt-get install wrk).
+#
+#   host/benches/counter_load.sh [seconds-per-endpoint] [connections]
+#
+# The server runs from a release build with metering off (limits would
+# otherwise answer 429 to the load), SQLite in a temporary data dir.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DURATION=${1:-10}
+CONNECTIONS=${2:-64}
+PORT=${WAYMARK_BENCH_PORT:-18999}
+BASE="http://127.0.0.1:${PORT}"
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+cargo build --release -p waymark >&2
+DATA=$(mktemp -d)
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+WAYMARK_LISTEN="127.0.0.1:${PORT}" WAYMARK_DATA_DIR="$DATA" WAYMARK_METERING__ENABLED=false \
+    WAYMARK_LOG=warn ./target/release/waymark serve 2>"$DATA/server.log" &
+SERVER=$!
+for _ in $(seq 1 100); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.1; done
+
+# name|path
+ENDPOINTS=(
+    "/api/health|/api/health"
+    "SVG badge, increment|/api/visits-counter?site=bench&name=home"
+    "SVG badge, no_increment=1|/api/visits-counter?site=bench&name=home&no_increment=1"
+    "PNG badge (increment)|/api/visits-counter?site=bench&name=png&format=png"
+)
+
+# wrk prints latencies like 1.23ms / 812.00us / 1.01s; normalise to ms.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+        else printf "%s", v }'
+}
+
+printf "| endpoint | req/s | p50 ms | p99 ms | vs /api/health |\n|---|---:|---:|---:|---:|\n"
+HEALTH_RPS=""
+for entry in "${ENDPOINTS[@]}"; do
+    name=${entry%%|*}
+    path=${entry#*|}
+    wrk -t1 -c"$CONNECTIONS" -d2s "$BASE$path" >/dev/null # warm-up
+    out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$path")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+    [ -z "$HEALTH_RPS" ] && HEALTH_RPS=$rps
+    ratio=$(awk -v a="$rps" -v b="$HEALTH_RPS" 'BEGIN {printf "%.0f%%", 100 * a / b}')
+    printf "| %s | %.0f | %s | %s | %s |\n" "$name" "$rps" "$p50" "$p99" "$ratio"
+    if [ -n "$errors" ]; then echo "  ($errors non-2xx responses for $name)" >&2; fi
+done

@@ -1,0 +1,336 @@
+//! `GET /api/visits-counter`, exactly as the visits-counter seed documents
+//! it: SVG (default), PNG or a JSON envelope, per-site counters, 14 themes.
+
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use poem::web::Data;
+use poem_openapi::param::Query;
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
+
+use super::render::{Image, Renderer, choose_theme};
+use super::store::Record;
+use super::tally::Tallies;
+use crate::clock::Clock;
+use crate::http::COUNTER_TIPS;
+use crate::http::credentials::{AuthState, BearerAuth, CbApiKey, QueryKey};
+use crate::http::envelope::CounterError;
+use crate::http::{Failure, FailureKind};
+use crate::plugins::Plugins;
+use crate::plugins::counter_theme::{Mode, ThemeRequest, display_value};
+
+#[derive(Tags)]
+enum ApiTags {
+    /// visits-counter-compatible badges.
+    #[oai(rename = "visits-counter")]
+    VisitsCounter,
+}
+
+/// A key is optional: anonymous callers get the per-IP quota.
+#[derive(SecurityScheme)]
+pub enum OptionalKey {
+    Bearer(BearerAuth),
+    Header(CbApiKey),
+    Query(QueryKey),
+    #[oai(fallback)]
+    Anonymous,
+}
+
+/// Longest accepted `site` (a domain name fits) and `name`.
+const MAX_SITE: usize = 253;
+const MAX_NAME: usize = 64;
+
+/// Browsers and GitHub's image proxy must fetch the badge every time, or a
+/// README badge stops counting views.
+const NO_CACHE: &str = "max-age=0, no-cache, no-store, must-revalidate";
+const EXPIRED: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+#[derive(Debug, Object)]
+pub struct CounterRecordView {
+    pub total: u64,
+    pub daily: u64,
+    /// Today, `YYYY-MM-DD` in the server's time zone.
+    pub day: String,
+    /// Last counted visit, ISO 8601 in the server's time zone ("" if never).
+    pub updated_at: String,
+}
+
+#[derive(Debug, Object)]
+pub struct CounterData {
+    pub name: String,
+    pub mode: String,
+    /// The theme actually used (unknown themes fall back to `gojo_board`).
+    pub theme: String,
+    pub theme_name: String,
+    pub value: u64,
+    pub display_value: String,
+    pub record: CounterRecordView,
+    pub incremented: bool,
+    pub step: u32,
+    pub length: u8,
+    pub format: String,
+}
+
+#[derive(Debug, Object)]
+pub struct CounterEnvelope {
+    /// "200" on success.
+    pub code: String,
+    pub desc: String,
+    pub data: CounterData,
+    pub tips: String,
+}
+
+#[derive(ApiResponse)]
+pub enum CounterAnswer {
+    /// The badge (`format=svg`, the default).
+    #[oai(status = 200, content_type = "image/svg+xml")]
+    Svg(
+        Binary<Vec<u8>>,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Expires")] String,
+        #[oai(header = "ETag")] String,
+    ),
+    /// A static PNG of the badge (`format=png`, `scale` 1–4).
+    #[oai(status = 200, content_type = "image/png")]
+    Png(
+        Binary<Vec<u8>>,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Expires")] String,
+        #[oai(header = "ETag")] String,
+    ),
+    /// The counter as data (`format=json`).
+    #[oai(status = 200)]
+    Json(Json<Box<CounterEnvelope>>, #[oai(header = "Cache-Control")] String),
+}
+
+pub struct CounterApi {
+    pub tallies: Arc<Tallies>,
+    pub renderer: Arc<Renderer>,
+    pub plugins: Arc<Plugins>,
+    pub clock: Clock,
+}
+
+/// The validated parameters.
+struct Params {
+    site: String,
+    name: String,
+    mode: Mode,
+    theme: String,
+    format: Format,
+    length: u8,
+    increment: bool,
+    scale: u8,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Svg,
+    Png,
+    Json,
+}
+
+fn bad(message: impl Into<String>) -> CounterError {
+    Failure::bad_request(message).into()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse(
+    site: Option<String>,
+    name: Option<String>,
+    mode: Option<String>,
+    theme: Option<String>,
+    format: Option<String>,
+    length: Option<String>,
+    no_increment: Option<String>,
+    scale: Option<String>,
+) -> Result<Params, CounterError> {
+    let site = site.unwrap_or_default().trim().to_string();
+    if site.chars().count() > MAX_SITE {
+        return Err(bad(format!("site must be at most {MAX_SITE} characters")));
+    }
+    let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| "demo".into());
+    if name.chars().count() > MAX_NAME {
+        return Err(bad(format!("name must be at most {MAX_NAME} characters")));
+    }
+    let mode = match mode.as_deref().map(str::trim).unwrap_or("daily") {
+        "daily" | "" => Mode::Daily,
+        "total" => Mode::Total,
+        other => return Err(bad(format!("mode must be daily or total, not `{other}`"))),
+    };
+    let format = match format.as_deref().map(str::trim).unwrap_or("svg") {
+        "svg" | "" => Format::Svg,
+        "png" => Format::Png,
+        "json" => Format::Json,
+        other => return Err(bad(format!("format must be svg, png or json, not `{other}`"))),
+    };
+    let length = match length.as_deref().map(str::trim) {
+        None | Some("") => 7,
+        Some(text) => match text.parse::<u8>() {
+            Ok(n @ 4..=12) => n,
+            _ => return Err(bad(format!("length must be an integer from 4 to 12, not `{text}`"))),
+        },
+    };
+    let increment = match no_increment.as_deref().map(str::trim) {
+        None | Some("") | Some("0") | Some("false") => true,
+        Some("1") | Some("true") => false,
+        Some(other) => return Err(bad(format!("no_increment must be 0 or 1, not `{other}`"))),
+    };
+    let scale = match scale.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(text) => match text.parse::<u8>() {
+            Ok(n @ 1..=4) => n,
+            _ => return Err(bad(format!("scale must be an integer from 1 to 4, not `{text}`"))),
+        },
+    };
+    let theme = theme.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or_default();
+    Ok(Params { site, name, mode, theme, format, length, increment, scale })
+}
+
+impl CounterApi {
+    fn record_view(&self, record: &Record) -> CounterRecordView {
+        let updated_at = if record.updated_at > 0 {
+            self.clock
+                .tz()
+                .timestamp_millis_opt(record.updated_at)
+                .single()
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        CounterRecordView { total: record.total, daily: record.daily, day: record.day.clone(), updated_at }
+    }
+}
+
+#[OpenApi(tag = "ApiTags::VisitsCounter")]
+impl CounterApi {
+    /// Count a visit and return the badge. Each counted call adds 1 to the
+    /// counter's total and today's count (`mode` picks which is shown);
+    /// `no_increment=1` only reads. Counters are isolated per `site` (absent:
+    /// one shared global counter) and `name`.
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/api/visits-counter", method = "get")]
+    async fn visits_counter(
+        &self,
+        _key: OptionalKey,
+        auth: Data<&AuthState>,
+        /// Site identifier, e.g. your domain. Absent: the shared global counter.
+        site: Query<Option<String>>,
+        /// Counter name within the site. Default `demo`.
+        name: Query<Option<String>>,
+        /// `daily` (default; resets at local midnight) or `total`.
+        mode: Query<Option<String>>,
+        /// Theme key; unknown keys fall back to `gojo_board`.
+        theme: Query<Option<String>>,
+        /// `svg` (default), `png` or `json`.
+        format: Query<Option<String>>,
+        /// Digits, 4–12 (default 7), zero-padded; wider values are shown whole.
+        length: Query<Option<String>>,
+        /// `1`: read without counting. Default `0`.
+        no_increment: Query<Option<String>>,
+        /// PNG size multiplier, 1–4 (default 1).
+        scale: Query<Option<String>>,
+    ) -> Result<CounterAnswer, CounterError> {
+        if let AuthState::Rejected(reason) = *auth {
+            return Err(Failure::unauthorized(format!("API key is missing or invalid: {reason}")).into());
+        }
+        let p = parse(site.0, name.0, mode.0, theme.0, format.0, length.0, no_increment.0, scale.0)?;
+        let record = self.tallies.visit(&p.site, &p.name, p.increment).await.map_err(Failure::from)?;
+        let value = match p.mode {
+            Mode::Daily => record.daily,
+            Mode::Total => record.total,
+        };
+        let registry = self.plugins.registry();
+        let (theme_key, theme_name) = choose_theme(registry, &p.theme)
+            .ok_or_else(|| Failure::new(FailureKind::PluginFailed, "no counter theme is installed"))?;
+
+        if p.format == Format::Json {
+            let envelope = CounterEnvelope {
+                code: "200".into(),
+                desc: "success".into(),
+                data: CounterData {
+                    name: p.name,
+                    mode: match p.mode {
+                        Mode::Daily => "daily".into(),
+                        Mode::Total => "total".into(),
+                    },
+                    theme: theme_key,
+                    theme_name,
+                    value,
+                    display_value: display_value(value, p.length),
+                    record: self.record_view(&record),
+                    incremented: p.increment,
+                    step: u32::from(p.increment),
+                    length: p.length,
+                    format: "json".into(),
+                },
+                tips: COUNTER_TIPS.into(),
+            };
+            return Ok(CounterAnswer::Json(Json(Box::new(envelope)), NO_CACHE.into()));
+        }
+
+        let request = ThemeRequest {
+            theme: theme_key,
+            value,
+            length: p.length,
+            mode: p.mode,
+            label: p.name,
+            animate: true,
+            params: Vec::new(),
+        };
+        let png_scale = if p.format == Format::Png { p.scale } else { 0 };
+        let Image { bytes, etag } = self.renderer.render(registry, request, png_scale).await.map_err(|e| {
+            tracing::warn!(error = %e, "counter theme failed");
+            Failure::new(FailureKind::PluginFailed, format!("rendering failed: {e}"))
+        })?;
+        let body = Binary(bytes.as_ref().clone());
+        Ok(match p.format {
+            Format::Png => CounterAnswer::Png(body, NO_CACHE.into(), EXPIRED.into(), etag.to_string()),
+            _ => CounterAnswer::Svg(body, NO_CACHE.into(), EXPIRED.into(), etag.to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> Result<Params, CounterError> {
+        let get = |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string());
+        parse(
+            get("site"),
+            get("name"),
+            get("mode"),
+            get("theme"),
+            get("format"),
+            get("length"),
+            get("no_increment"),
+            get("scale"),
+        )
+    }
+
+    #[test]
+    fn defaults_follow_the_seed() {
+        let d = p(&[]).ok().unwrap();
+        assert_eq!((d.site.as_str(), d.name.as_str(), d.length, d.increment, d.scale), ("", "demo", 7, true, 1));
+        assert!(d.mode == Mode::Daily && d.format == Format::Svg);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        for bad in [
+            ("length", "3"),
+            ("length", "13"),
+            ("length", "x"),
+            ("scale", "0"),
+            ("scale", "5"),
+            ("mode", "weekly"),
+            ("format", "gif"),
+            ("no_increment", "2"),
+        ] {
+            assert!(p(&[bad]).is_err(), "{bad:?}");
+        }
+        assert!(p(&[("name", &"n".repeat(65))]).is_err());
+    }
+}

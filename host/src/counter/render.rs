@@ -1,0 +1,146 @@
+//! Turning a counter into bytes: the theme's SVG (through its plugin), a PNG
+//! rasterised from it with resvg, each cached while the input repeats.
+
+use std::sync::Arc;
+
+use moka::sync::Cache;
+
+use crate::plugins::counter_theme::{Mode, ThemeRequest};
+use crate::plugins::{CallError, Registry};
+
+/// The theme used when the requested one is not installed (the seed's default).
+pub const DEFAULT_THEME: &str = "gojo_board";
+/// The last resort if the default theme itself was removed or disabled.
+const LAST_RESORT_THEME: &str = "plain";
+
+/// Output for one request, cheap to clone.
+#[derive(Clone)]
+pub struct Image {
+    pub bytes: Arc<Vec<u8>>,
+    /// Strong validator for the bytes.
+    pub etag: Arc<str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    theme: String,
+    value: u64,
+    length: u8,
+    daily: bool,
+    label: String,
+    /// 0: animated SVG; 1–4: PNG at that scale.
+    png_scale: u8,
+    /// The registry generation: a swapped theme must not serve cached output.
+    generation: u64,
+}
+
+pub struct Renderer {
+    cache: Cache<Key, Image>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Plugin(#[from] CallError),
+    #[error("rasterising the theme's SVG failed: {0}")]
+    Raster(String),
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        // Badges are small (a few KiB); 10k of them bound the cache to tens of MiB.
+        Self { cache: Cache::new(10_000) }
+    }
+}
+
+/// Which theme serves a request: the requested one if installed, else the
+/// default, else the last resort. Returns (key, display name).
+pub fn choose_theme(registry: &Registry, requested: &str) -> Option<(String, String)> {
+    [requested, DEFAULT_THEME, LAST_RESORT_THEME].into_iter().find_map(|key| {
+        let loaded = registry.theme(key)?;
+        let name = loaded.provided.iter().find(|(k, _)| k == key).map(|(_, n)| n.clone()).unwrap_or_default();
+        Some((key.to_string(), name))
+    })
+}
+
+impl Renderer {
+    /// The badge as SVG (`png_scale` 0) or PNG (`png_scale` 1–4).
+    pub async fn render(
+        &self,
+        registry: &Registry,
+        request: ThemeRequest,
+        png_scale: u8,
+    ) -> Result<Image, RenderError> {
+        let key = Key {
+            theme: request.theme.clone(),
+            value: request.value,
+            length: request.length,
+            daily: request.mode == Mode::Daily,
+            label: request.label.clone(),
+            png_scale,
+            generation: registry.generation(),
+        };
+        if let Some(image) = self.cache.get(&key) {
+            return Ok(image);
+        }
+        let request = ThemeRequest { animate: png_scale == 0, ..request };
+        let rendered = registry.render_theme(&request).await?;
+        let bytes = if png_scale == 0 {
+            rendered.svg.into_bytes()
+        } else {
+            let svg = rendered.svg;
+            tokio::task::spawn_blocking(move || rasterise(&svg, png_scale))
+                .await
+                .map_err(|e| RenderError::Raster(e.to_string()))??
+        };
+        let image = Image { etag: etag(&bytes).into(), bytes: Arc::new(bytes) };
+        self.cache.insert(key, image.clone());
+        Ok(image)
+    }
+}
+
+/// SVG → PNG at `scale` times the SVG's own pixel size.
+pub fn rasterise(svg: &str, scale: u8) -> Result<Vec<u8>, RenderError> {
+    let options = resvg::usvg::Options::default();
+    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| RenderError::Raster(e.to_string()))?;
+    let size = tree.size().to_int_size().scale_by(scale as f32).ok_or_else(|| RenderError::Raster("empty".into()))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| RenderError::Raster(format!("cannot allocate {}x{}", size.width(), size.height())))?;
+    let transform = resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32);
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| RenderError::Raster(e.to_string()))
+}
+
+/// A strong ETag: a fixed-key SipHash of the bytes (not a security feature,
+/// just "did it change").
+fn etag(bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    #[allow(deprecated)]
+    let mut hasher = std::hash::SipHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}{:08x}\"", hasher.finish(), bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rasterises_at_each_scale() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="30" height="10"><rect width="30" height="10" fill="#f00"/></svg>"##;
+        for scale in 1..=4u8 {
+            let png = rasterise(svg, scale).unwrap();
+            assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+            // IHDR width and height, big-endian, at bytes 16..24.
+            let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+            let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+            assert_eq!((width, height), (30 * scale as u32, 10 * scale as u32));
+        }
+    }
+
+    #[test]
+    fn etags_follow_content() {
+        assert_eq!(etag(b"a"), etag(b"a"));
+        assert_ne!(etag(b"a"), etag(b"b"));
+    }
+}

@@ -1,0 +1,221 @@
+//! The sign a figure holds up: a framed pixel board sized to the count, with
+//! the digits drawn as `<use>` references to one glyph per distinct digit.
+//!
+//! The board grows with the number of digits (4 to 12 padded, or a wider
+//! raw value), so every theme positions its figure relative to the board
+//! rather than the other way round.
+
+use std::fmt::Write;
+
+use waymark_plugin_sdk::counter_theme::CounterMode;
+
+use crate::font::{self, Font, SEGMENT_GHOST};
+use crate::sprite::{CLEAR, Grid};
+
+/// How a digit is set off from the board face.
+#[derive(Clone, Copy)]
+pub enum DigitFx {
+    /// Plain ink.
+    Flat,
+    /// A hard shadow one pixel down and right.
+    Drop(&'static str),
+    /// A one-pixel halo all round (glowing runes, neon).
+    Glow(&'static str),
+}
+
+/// The look of a board: palette characters for the frame and face, the
+/// digit font and colours.
+pub struct BoardStyle {
+    pub font: &'static Font,
+    /// Dark one-pixel outline around the whole board.
+    pub outline: u8,
+    /// Frame body, its lit top edge and its shaded bottom edge.
+    pub frame: u8,
+    pub frame_hi: u8,
+    pub frame_lo: u8,
+    pub frame_width: i32,
+    /// The panel the digits sit on.
+    pub face: u8,
+    /// Space between the frame and the digits.
+    pub pad_x: i32,
+    pub pad_y: i32,
+    /// Digit colour and effect (real colours: glyphs live in `<defs>`).
+    pub ink: &'static str,
+    pub fx: DigitFx,
+    /// Colour of the unlit segments drawn behind each digit, if any.
+    pub ghost: Option<&'static str>,
+    /// Prefix of the glyph ids, unique per theme so two different badges
+    /// inlined in one page cannot borrow each other's glyphs.
+    pub id: &'static str,
+}
+
+/// A drawn board: its pixels, the digit references placed on it and the
+/// glyph definitions they point to.
+pub struct Board {
+    pub grid: Grid,
+    /// `<use>` elements in board coordinates.
+    pub digits: String,
+    /// Glyph definitions for the document's `<defs>`.
+    pub defs: String,
+}
+
+impl Board {
+    pub fn width(&self) -> i32 {
+        self.grid.width()
+    }
+
+    pub fn height(&self) -> i32 {
+        self.grid.height()
+    }
+}
+
+/// Draws a board for `text` in `style`.
+pub fn build(style: &BoardStyle, text: &str) -> Board {
+    let count = text.chars().count();
+    let inset = 1 + style.frame_width;
+    let width = 2 * (inset + style.pad_x) + style.font.row_width(count);
+    let height = 2 * (inset + style.pad_y) + style.font.height;
+    let grid = frame(style, width, height);
+    let (digit_x, digit_y) = (inset + style.pad_x, inset + style.pad_y);
+    let digits = digit_uses(style, text, digit_x, digit_y);
+    Board { grid, digits, defs: glyph_defs(style, text) }
+}
+
+/// The frame and face, with the outline's corners cut for a rounded look.
+fn frame(style: &BoardStyle, width: i32, height: i32) -> Grid {
+    let mut grid = Grid::new(width, height);
+    grid.fill(0, 0, width, height, style.outline);
+    let fw = style.frame_width;
+    grid.fill(1, 1, width - 2, height - 2, style.frame);
+    grid.fill(1, 1, width - 2, 1, style.frame_hi);
+    grid.fill(1, height - 2, width - 2, 1, style.frame_lo);
+    grid.fill(1 + fw, 1 + fw, width - 2 - 2 * fw, height - 2 - 2 * fw, style.face);
+    for (x, y) in [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)] {
+        grid.set(x, y, CLEAR);
+    }
+    grid
+}
+
+/// One `<use>` per character (a ghost cell first when the style has one).
+fn digit_uses(style: &BoardStyle, text: &str, x: i32, y: i32) -> String {
+    let advance = style.font.width + style.font.gap;
+    let mut out = String::new();
+    for (index, c) in text.chars().enumerate() {
+        let cell_x = x + index as i32 * advance;
+        if style.ghost.is_some() {
+            let _ = write!(out, r##"<use href="#{}g" x="{cell_x}" y="{y}"/>"##, style.id);
+        }
+        if c.is_ascii_digit() {
+            let _ = write!(out, r##"<use href="#{}{c}" x="{cell_x}" y="{y}"/>"##, style.id);
+        }
+    }
+    out
+}
+
+/// A `<g id=…>` per distinct digit of `text` (effect under ink), plus the
+/// ghost cell when the style has one.
+fn glyph_defs(style: &BoardStyle, text: &str) -> String {
+    let mut out = String::new();
+    if let Some(ghost) = style.ghost {
+        let data = Grid::parse(SEGMENT_GHOST).path_data(b'#', 0, 0);
+        let _ = write!(out, r#"<path id="{}g" fill="{ghost}" d="{data}"/>"#, style.id);
+    }
+    let mut seen = Vec::new();
+    for c in text.chars() {
+        if seen.contains(&c) {
+            continue;
+        }
+        seen.push(c);
+        let Some(glyph) = style.font.glyph(c) else { continue };
+        let ink = glyph.path_data(b'#', 0, 0);
+        let under = match style.fx {
+            DigitFx::Flat => String::new(),
+            DigitFx::Drop(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, glyph.path_data(b'#', 1, 1)),
+            DigitFx::Glow(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, halo(&glyph).path_data(b'#', -1, -1)),
+        };
+        let _ = write!(out, r#"<g id="{}{c}">{under}<path fill="{}" d="{ink}"/></g>"#, style.id, style.ink);
+    }
+    out
+}
+
+/// The pixels next to (including diagonally) but not on the glyph, in a
+/// grid one pixel larger on every side.
+fn halo(glyph: &Grid) -> Grid {
+    let mut out = Grid::new(glyph.width() + 2, glyph.height() + 2);
+    for y in -1..=glyph.height() {
+        for x in -1..=glyph.width() {
+            let lit = |dx: i32, dy: i32| glyph.get(x + dx, y + dy) != CLEAR;
+            let near = (-1..=1).any(|dy| (-1..=1).any(|dx| lit(dx, dy)));
+            if near && !lit(0, 0) {
+                out.set(x + 1, y + 1, b'#');
+            }
+        }
+    }
+    out
+}
+
+/// The word for the counter's mode, in tag letters.
+pub fn mode_word(mode: CounterMode) -> &'static str {
+    match mode {
+        CounterMode::Daily => "TODAY",
+        CounterMode::Total => "TOTAL",
+    }
+}
+
+/// A small plate with the mode word, `ink` on `plate` with an `edge`
+/// outline, to pin onto a board or hang under it.
+pub fn tag(mode: CounterMode, plate: u8, ink: u8, edge: u8) -> Grid {
+    let letters = font::word(mode_word(mode), ink);
+    let mut grid = Grid::new(letters.width() + 4, letters.height() + 4);
+    grid.fill(0, 0, grid.width(), grid.height(), edge);
+    grid.fill(1, 1, grid.width() - 2, grid.height() - 2, plate);
+    for (x, y) in [(0, 0), (grid.width() - 1, 0), (0, grid.height() - 1), (grid.width() - 1, grid.height() - 1)] {
+        grid.set(x, y, CLEAR);
+    }
+    grid.overlay(&letters, 2, 2);
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::font::CHUNKY;
+
+    const STYLE: BoardStyle = BoardStyle {
+        font: &CHUNKY,
+        outline: b'o',
+        frame: b'f',
+        frame_hi: b'h',
+        frame_lo: b'l',
+        frame_width: 2,
+        face: b'x',
+        pad_x: 2,
+        pad_y: 1,
+        ink: "#fff",
+        fx: DigitFx::Drop("#000"),
+        ghost: None,
+        id: "t",
+    };
+
+    #[test]
+    fn board_grows_with_digits() {
+        let four = build(&STYLE, "0042");
+        let twelve = build(&STYLE, "000000000042");
+        assert_eq!(twelve.width() - four.width(), 8 * 6);
+        assert_eq!(four.height(), twelve.height());
+        assert_eq!(four.digits.matches("<use").count(), 4);
+    }
+
+    #[test]
+    fn each_distinct_digit_is_defined_once() {
+        let board = build(&STYLE, "10010");
+        assert_eq!(board.defs.matches("<g id=").count(), 2);
+        assert!(board.defs.contains(r#"id="t1""#) && board.defs.contains(r#"id="t0""#));
+    }
+
+    #[test]
+    fn halo_surrounds_a_pixel() {
+        let ring = halo(&Grid::parse(&["#"]));
+        assert_eq!(ring, Grid::parse(&["###", "#.#", "###"]));
+    }
+}
