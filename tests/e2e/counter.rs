@@ -301,3 +301,38 @@ async fn every_seed_theme_renders_as_svg_and_png() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_failing_theme_plugin_answers_5021() {
+    let dir = tempfile::tempdir().unwrap();
+    let trap = std::path::Path::new(env!("WAYMARK_PLUGIN_ARTIFACTS")).join("theme_trap.wasm");
+    std::fs::copy(trap, dir.path().join("trap.wasm")).unwrap();
+    let server = Server::start_with(&[NO_LIMITS, ("WAYMARK_PLUGINS__DIR", dir.path().to_str().unwrap())]).await;
+    // The fixture traps when asked to draw 666.
+    for _ in 0..665 {
+        json(&server, "site=doomed&mode=total").await;
+    }
+    let (status, body) = send(server.get("/api/visits-counter?site=doomed&mode=total&theme=trap")).await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["code"], "5021");
+    // The visit still counted; other themes and the server carry on.
+    let after = json(&server, "site=doomed&mode=total&no_increment=1").await;
+    assert_eq!(after["data"]["value"], 666);
+    let (status, _) = send(server.get("/api/visits-counter?site=doomed&theme=plain&no_increment=1")).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn replicas_agree_on_totals_once_flushed() {
+    let first = Server::start_with(&[NO_LIMITS, ("WAYMARK_COUNTER__FLUSH_INTERVAL_MS", "100")]).await;
+    let second = first.sibling();
+    for i in 0..40 {
+        let server = if i % 2 == 0 { &first } else { &second };
+        json(server, "site=shared&mode=total").await;
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    for server in [&first, &second] {
+        let body = json(server, "site=shared&mode=total&no_increment=1").await;
+        assert_eq!(body["data"]["value"], 40);
+    }
+}
