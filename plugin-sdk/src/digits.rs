@@ -17,7 +17,9 @@
 //! assert!(svg.starts_with("<g fill=\"#0f0\"><rect "));
 //! ```
 
-use crate::svg::{Element, format_num};
+use std::fmt::Write as _;
+
+use crate::svg::{escape_attr, format_num};
 
 /// Width of a [`pixel_glyph`] in pixels.
 pub const GLYPH_WIDTH: u32 = 3;
@@ -122,8 +124,9 @@ pub fn pixel_digits_svg(text: &str, x: f64, y: f64, pixel: f64, fill: &str) -> S
     if pixel == 0.0 {
         return String::new();
     }
-    let mut group = Element::new("g").attr("fill", fill);
-    let mut empty = true;
+    // Written straight into one string: badges draw this on every request,
+    // and building an element tree per rectangle costs more than the drawing.
+    let mut rects = String::new();
     for (index, c) in text.chars().enumerate() {
         let Some(rows) = pixel_glyph(c) else {
             continue;
@@ -132,17 +135,18 @@ pub fn pixel_digits_svg(text: &str, x: f64, y: f64, pixel: f64, fill: &str) -> S
         for (row, bits) in rows.iter().enumerate() {
             let top = y + row as f64 * pixel;
             for (column, length) in runs(*bits) {
-                let rect = Element::new("rect")
-                    .attr("x", format_num(left + f64::from(column) * pixel))
-                    .attr("y", format_num(top))
-                    .attr("width", format_num(f64::from(length) * pixel))
-                    .attr("height", format_num(pixel));
-                group.push(rect);
-                empty = false;
+                let _ = write!(
+                    rects,
+                    r#"<rect x="{}" y="{}" width="{}" height="{}"/>"#,
+                    format_num(left + f64::from(column) * pixel),
+                    format_num(top),
+                    format_num(f64::from(length) * pixel),
+                    format_num(pixel)
+                );
             }
         }
     }
-    if empty { String::new() } else { group.to_string() }
+    if rects.is_empty() { String::new() } else { format!(r#"<g fill="{}">{rects}</g>"#, escape_attr(fill)) }
 }
 
 /// The runs of lit pixels in a glyph row, as (first column, length), left

@@ -108,6 +108,17 @@ pub fn format_num(value: f64) -> String {
     if !value.is_finite() {
         return "0".to_string();
     }
+    // Fast paths: pixel art is mostly whole numbers, and the shortest
+    // round-trip form is already right when it has few decimals. Fixed
+    // six-place formatting is several times slower, which shows in themes
+    // that write hundreds of coordinates per badge.
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        return (value as i64).to_string();
+    }
+    let shortest = value.to_string();
+    if shortest.split_once('.').is_some_and(|(_, decimals)| decimals.len() <= 6) {
+        return shortest;
+    }
     let fixed = format!("{value:.6}");
     let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
     match trimmed {

@@ -166,6 +166,7 @@ impl<W: World> Pooled<W> {
     }
 
     async fn instantiate(&self) -> Result<Warm<W>, CallError> {
+        tracing::debug!(plugin = %self.id, "new instance");
         let mut store = self.runtime.store(self.id.clone(), self.limits);
         store.set_epoch_deadline(self.limits.deadline_ticks());
         let outcome = tokio::time::timeout(self.limits.timeout + GRACE, W::instantiate(&self.pre, &mut store)).await;

@@ -115,8 +115,17 @@ impl Grid {
     /// One `<path>` per palette colour present, each pixel offset by
     /// (`dx`, `dy`). Characters missing from the palette are not drawn.
     pub fn paths(&self, palette: &Palette, dx: i32, dy: i32) -> String {
+        // One pass to find the colours present, so the per-colour scan below
+        // runs only for those (a palette has dozens, a layer uses a few).
+        let mut present = [false; 256];
+        for &cell in &self.cells {
+            present[cell as usize] = true;
+        }
         let mut out = String::new();
         for &(key, colour) in palette {
+            if !key.is_ascii() || !present[key as usize] {
+                continue;
+            }
             let data = self.path_data(key as u8, dx, dy);
             if !data.is_empty() {
                 let _ = write!(out, r#"<path fill="{colour}" d="{data}"/>"#);
