@@ -199,7 +199,10 @@ async fn counts_survive_a_restart() {
 
 #[tokio::test]
 async fn the_daily_count_resets_at_local_midnight() {
-    // Shift the server's clock to two seconds before midnight in its zone.
+    // Shift the server's clock to shortly before midnight in its zone. The
+    // margin covers a slow start on a loaded machine; the test then waits
+    // for the server's own midnight rather than a fixed time.
+    const MARGIN_SECS: i64 = 12;
     let tz = chrono_tz::America::New_York;
     let now = chrono::Utc::now();
     let local_midnight = {
@@ -207,21 +210,27 @@ async fn the_daily_count_resets_at_local_midnight() {
         let tomorrow = now.with_timezone(&tz).date_naive() + chrono::Duration::days(1);
         tz.from_local_datetime(&tomorrow.and_hms_opt(0, 0, 0).unwrap()).earliest().unwrap()
     };
-    let offset = (local_midnight.timestamp() - 2) - now.timestamp();
+    let offset = chrono::Duration::seconds((local_midnight.timestamp() - MARGIN_SECS) - now.timestamp());
     let server = Server::start_with(&[
         NO_LIMITS,
         ("WAYMARK_TIMEZONE", "America/New_York"),
-        ("WAYMARK_CLOCK_OFFSET_SECS", &offset.to_string()),
+        ("WAYMARK_CLOCK_OFFSET_SECS", &offset.num_seconds().to_string()),
         ("WAYMARK_COUNTER__FLUSH_INTERVAL_MS", "100"),
     ])
     .await;
+    let server_now = || chrono::Utc::now() + offset;
+    assert!(
+        server_now() < local_midnight.with_timezone(&chrono::Utc) - chrono::Duration::seconds(1),
+        "the server took longer than {MARGIN_SECS}s to start; midnight passed already"
+    );
     let before = json(&server, "site=midnight").await;
     json(&server, "site=midnight").await;
     assert_eq!(
         before["data"]["record"]["day"],
         (local_midnight - chrono::Duration::days(1)).format("%Y-%m-%d").to_string()
     );
-    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let until_midnight = (local_midnight.with_timezone(&chrono::Utc) - server_now()).to_std().unwrap_or_default();
+    tokio::time::sleep(until_midnight + Duration::from_millis(500)).await;
     let after = json(&server, "site=midnight").await;
     assert_eq!(after["data"]["record"]["day"], local_midnight.format("%Y-%m-%d").to_string());
     assert_eq!(after["data"]["record"]["daily"], 1, "a new day starts from zero");
