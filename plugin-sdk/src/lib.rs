@@ -32,6 +32,7 @@
 pub mod color;
 pub mod digits;
 pub mod svg;
+pub mod template;
 
 #[cfg(feature = "analytics-enricher")]
 pub mod analytics_enricher;

@@ -10,7 +10,8 @@
 use crate::digits;
 use crate::themes::Theme;
 use waymark_plugin_sdk::counter_theme::{CounterInput, RenderedSvg};
-use waymark_plugin_sdk::svg::{Svg, format_num};
+use waymark_plugin_sdk::svg::{Svg, escape_text, format_num};
+use waymark_plugin_sdk::template::{Memo, Template, hole};
 
 /// Height of every card.
 pub const HEIGHT: u32 = 44;
@@ -132,17 +133,44 @@ pub struct Scene {
     pub glow_motion: String,
 }
 
+/// Holes of a card's template: the title and the digit glyphs.
+const TITLE_HOLE: usize = 0;
+const DIGITS_HOLE: usize = 1;
+
+thread_local! {
+    /// Drawn cards by theme key, digit count and animation: everything but
+    /// the digits and title depends only on those, so fresh counts reuse it.
+    static CARDS: Memo<(&'static str, usize, bool), (Template, u32)> = Memo::new(64);
+}
+
 /// Draws `input` in `theme`.
-pub fn render(input: &CounterInput, theme: &Theme) -> Result<RenderedSvg, String> {
+pub fn render(input: &CounterInput, theme: &'static Theme) -> Result<RenderedSvg, String> {
     let value = input.display_value.as_str();
-    let frame = Frame::new(value.chars().count(), input.animate);
+    let count = value.chars().count();
+    let card = CARDS
+        .with(|memo| memo.get_or_try_insert((theme.key, count, input.animate), || draw(theme, count, input.animate)))?;
+    let (template, width) = &*card;
+    let mut svg = String::new();
+    template.fill(&mut svg, |hole, out| match hole {
+        TITLE_HOLE => out.push_str(&escape_text(&title(input))),
+        _ => out.push_str(&digits::defs(value, DIGITS_X, DIGITS_Y)),
+    });
+    Ok(RenderedSvg { svg, width: *width, height: HEIGHT, animated: input.animate })
+}
+
+/// The card for `count` digits with holes for the title and the digits.
+fn draw(theme: &Theme, count: usize, animate: bool) -> Result<(Template, u32), String> {
+    let frame = Frame::new(count, animate);
     let width = frame.width.ceil() as u32;
     if width > MAX_WIDTH {
-        return Err(format!("{} digits do not fit in a badge", value.chars().count()));
+        return Err(format!("{count} digits do not fit in a badge"));
     }
     let scene = (theme.scene)(&frame);
-    let svg = Svg::new(width, HEIGHT).title(&title(input)).raw_child(&body(value, &frame, &theme.palette, &scene));
-    Ok(RenderedSvg { svg: svg.finish(), width, height: HEIGHT, animated: input.animate })
+    let svg = Svg::new(width, HEIGHT)
+        .title(&hole(TITLE_HOLE).to_string())
+        .raw_child(&body(&frame, &theme.palette, &scene))
+        .finish();
+    Ok((Template::parse(&svg), width))
 }
 
 /// The accessible title: the (shortened) label and the count.
@@ -153,7 +181,7 @@ fn title(input: &CounterInput) -> String {
 }
 
 /// Everything inside `<svg>`: defs, card, theme layers, digits, border.
-fn body(value: &str, f: &Frame, p: &Palette, scene: &Scene) -> String {
+fn body(f: &Frame, p: &Palette, scene: &Scene) -> String {
     let (w, h) = (f.width, f.height);
     let card = format!(
         r#"x=".75" y=".75" width="{}" height="{}" rx="{RADIUS}""#,
@@ -169,7 +197,7 @@ fn body(value: &str, f: &Frame, p: &Palette, scene: &Scene) -> String {
             scene.glow_motion
         ),
         format!(r#"<clipPath id="cc"><rect {card}/></clipPath>"#),
-        digits::defs(value, DIGITS_X, DIGITS_Y),
+        hole(DIGITS_HOLE).to_string(),
         scene.defs.clone(),
     ]
     .concat();

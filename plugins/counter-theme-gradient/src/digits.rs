@@ -3,9 +3,11 @@
 //!
 //! Each glyph is one path `d` in a 12 × 22 box (origin top-left), meant to
 //! be *stroked* with round caps and joins, so the themes choose the stroke
-//! colour, width and glow. Only the glyphs a value uses are defined, once
-//! each, and every digit is a `<use>` of its glyph: a 7-digit count costs
-//! seven short `<use>` elements rather than seven copies of a path.
+//! colour, width and glow. All ten glyphs are defined once each, and every
+//! digit is a `<use>` of its glyph: a 7-digit count costs seven short
+//! `<use>` elements rather than seven copies of a path. Defining all ten
+//! keeps badges of one width the same length whatever the count, so the
+//! host can check a fresh one against the last instead of in full.
 
 use waymark_plugin_sdk::svg::format_num;
 
@@ -52,12 +54,12 @@ pub fn row_width(count: usize) -> f64 {
 }
 
 /// `<defs>` content for `value` drawn with its first glyph box at (`x`, `y`):
-/// one `<path id="gD">` per distinct digit, then the row `<g id="n">` of
+/// one `<path id="gD">` per digit 0–9, then the row `<g id="n">` of
 /// `<use>`s. Characters other than digits keep their cell but draw nothing.
 pub fn defs(value: &str, x: f64, y: f64) -> String {
     let mut out = String::new();
     for d in '0'..='9' {
-        if let (true, Some(path)) = (value.contains(d), glyph(d)) {
+        if let Some(path) = glyph(d) {
             out.push_str(&format!(r#"<path id="g{d}" d="{path}"/>"#));
         }
     }
@@ -88,11 +90,11 @@ mod tests {
     }
 
     #[test]
-    fn defs_define_each_used_glyph_once() {
+    fn defs_define_each_glyph_once() {
         let out = defs("1001", 0.0, 0.0);
         assert_eq!(out.matches(r#"id="g1""#).count(), 1);
         assert_eq!(out.matches(r#"id="g0""#).count(), 1);
-        assert!(!out.contains(r#"id="g2""#));
+        assert_eq!(out.matches(r#"<path id="g"#).count(), 10);
         assert_eq!(out.matches("<use").count(), 4);
         assert!(out.contains(r##"<use href="#g1" x="48"/>"##), "{out}");
     }

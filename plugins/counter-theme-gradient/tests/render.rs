@@ -145,3 +145,30 @@ fn output_is_deterministic_and_compact() {
 fn unknown_themes_are_refused() {
     assert!(Gradient::render(&input("plain", 1, 4, false)).is_err());
 }
+
+/// The card drawn for one count is reused for the next (a per-instance
+/// memo): each fresh count still shows its own digits and glyphs, and going
+/// back to an earlier count gives the earlier document exactly.
+#[test]
+fn reused_cards_show_each_new_count() {
+    for theme in Gradient::themes() {
+        let first = Gradient::render(&input(&theme.key, 1_111_111, 7, true)).unwrap();
+        for value in [2_222_222, 1_234_567, 9_090_909, 4_200_000] {
+            let input = input(&theme.key, value, 7, true);
+            let out = Gradient::render(&input).unwrap();
+            let doc = roxmltree::Document::parse(&out.svg).unwrap();
+            assert_eq!(drawn_digits(&doc), input.display_value, "{}", theme.key);
+            for digit in input.display_value.chars() {
+                let id = format!("g{digit}");
+                assert!(
+                    doc.descendants().any(|n| n.attribute("id") == Some(id.as_str())),
+                    "{} defines {id}",
+                    theme.key
+                );
+            }
+            assert_eq!(out.svg.len(), first.svg.len(), "{}: one width, one length", theme.key);
+        }
+        let again = Gradient::render(&input(&theme.key, 1_111_111, 7, true)).unwrap();
+        assert_eq!(again.svg, first.svg, "{}", theme.key);
+    }
+}

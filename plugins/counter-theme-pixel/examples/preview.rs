@@ -38,7 +38,7 @@ fn main() {
 fn write_frames(dir: &str, key: &str) {
     let theme = counter_theme_pixel::themes::find(key).expect("theme");
     for slot in 0..16 {
-        let mut scene = (theme.scene)("0001234", CounterMode::Total);
+        let mut scene = (theme.scene)(7, CounterMode::Total);
         for layer in &mut scene.layers {
             if let Some(timeline) = &mut layer.timeline {
                 let len = timeline.slots.len();
@@ -50,7 +50,7 @@ fn write_frames(dir: &str, key: &str) {
                 layer.y += dy;
             }
         }
-        let out = scene.render("frames", false).expect("render");
+        let out = scene.render("0001234", "frames", false).expect("render");
         std::fs::write(format!("{dir}/{key}-f{slot:02}.svg"), &out.svg).expect("write");
     }
 }

@@ -1,5 +1,5 @@
 //! The sign a figure holds up: a framed pixel board sized to the count, with
-//! the digits drawn as `<use>` references to one glyph per distinct digit.
+//! the digits drawn as `<use>` references to one glyph per digit.
 //!
 //! The board grows with the number of digits (4 to 12 padded, or a wider
 //! raw value), so every theme positions its figure relative to the board
@@ -8,6 +8,8 @@
 use std::fmt::Write;
 
 use waymark_plugin_sdk::counter_theme::CounterMode;
+
+use waymark_plugin_sdk::template::Memo;
 
 use crate::font::{self, Font, SEGMENT_GHOST};
 use crate::sprite::{CLEAR, Grid};
@@ -49,14 +51,13 @@ pub struct BoardStyle {
     pub id: &'static str,
 }
 
-/// A drawn board: its pixels, the digit references placed on it and the
-/// glyph definitions they point to.
+/// A drawn board: its pixels and where its digits go. The digits
+/// themselves are not drawn here: a board depends only on how many digits
+/// it holds, so a scene can be rendered once per width and filled in with
+/// each new count (see [`crate::scene::Template`]).
 pub struct Board {
     pub grid: Grid,
-    /// `<use>` elements in board coordinates.
-    pub digits: String,
-    /// Glyph definitions for the document's `<defs>`.
-    pub defs: String,
+    pub digits: DigitRow,
 }
 
 impl Board {
@@ -69,16 +70,64 @@ impl Board {
     }
 }
 
-/// Draws a board for `text` in `style`.
-pub fn build(style: &BoardStyle, text: &str) -> Board {
-    let count = text.chars().count();
+/// Where a row of digits sits on a board and how it looks.
+#[derive(Clone, Copy)]
+pub struct DigitRow {
+    pub style: &'static BoardStyle,
+    /// The first digit's top-left corner, in board coordinates.
+    pub x: i32,
+    pub y: i32,
+}
+
+impl DigitRow {
+    /// One `<use>` per character of `text` (a ghost cell first when the
+    /// style has one), offset by the layer position `(dx, dy)`.
+    pub fn uses(&self, text: &str, out: &mut String) {
+        let style = self.style;
+        let advance = style.font.width + style.font.gap;
+        for (index, c) in text.chars().enumerate() {
+            let cell_x = self.x + index as i32 * advance;
+            let y = self.y;
+            if style.ghost.is_some() {
+                let _ = write!(out, r##"<use href="#{}g" x="{cell_x}" y="{y}"/>"##, style.id);
+            }
+            if c.is_ascii_digit() {
+                let _ = write!(out, r##"<use href="#{}{c}" x="{cell_x}" y="{y}"/>"##, style.id);
+            }
+        }
+    }
+
+    /// The glyph definitions: every digit (effect under ink), plus the
+    /// ghost cell when the style has one. All ten, not only those `text`
+    /// uses, so that badges of one width differ only in their digits: the
+    /// host then checks a fresh badge against the last one instead of
+    /// parsing it in full.
+    pub fn defs(&self, out: &mut String) {
+        let style = self.style;
+        if let Some(ghost) = style.ghost {
+            push_glyph(
+                style,
+                'g',
+                || {
+                    let data = Grid::parse(SEGMENT_GHOST).path_data(b'#', 0, 0);
+                    format!(r#"<path id="{}g" fill="{ghost}" d="{data}"/>"#, style.id)
+                },
+                out,
+            );
+        }
+        for c in '0'..='9' {
+            push_glyph(style, c, || glyph_def(style, c), out);
+        }
+    }
+}
+
+/// Draws a board for `count` characters in `style`.
+pub fn build(style: &'static BoardStyle, count: usize) -> Board {
     let inset = 1 + style.frame_width;
     let width = 2 * (inset + style.pad_x) + style.font.row_width(count);
     let height = 2 * (inset + style.pad_y) + style.font.height;
     let grid = frame(style, width, height);
-    let (digit_x, digit_y) = (inset + style.pad_x, inset + style.pad_y);
-    let digits = digit_uses(style, text, digit_x, digit_y);
-    Board { grid, digits, defs: glyph_defs(style, text) }
+    Board { grid, digits: DigitRow { style, x: inset + style.pad_x, y: inset + style.pad_y } }
 }
 
 /// The frame and face, with the outline's corners cut for a rounded look.
@@ -96,46 +145,31 @@ fn frame(style: &BoardStyle, width: i32, height: i32) -> Grid {
     grid
 }
 
-/// One `<use>` per character (a ghost cell first when the style has one).
-fn digit_uses(style: &BoardStyle, text: &str, x: i32, y: i32) -> String {
-    let advance = style.font.width + style.font.gap;
-    let mut out = String::new();
-    for (index, c) in text.chars().enumerate() {
-        let cell_x = x + index as i32 * advance;
-        if style.ghost.is_some() {
-            let _ = write!(out, r##"<use href="#{}g" x="{cell_x}" y="{y}"/>"##, style.id);
-        }
-        if c.is_ascii_digit() {
-            let _ = write!(out, r##"<use href="#{}{c}" x="{cell_x}" y="{y}"/>"##, style.id);
-        }
-    }
-    out
+/// The `<g id=…>` definition of digit `c` in `style`.
+fn glyph_def(style: &BoardStyle, c: char) -> String {
+    let Some(glyph) = style.font.glyph(c) else { return String::new() };
+    let ink = glyph.path_data(b'#', 0, 0);
+    let under = match style.fx {
+        DigitFx::Flat => String::new(),
+        DigitFx::Drop(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, glyph.path_data(b'#', 1, 1)),
+        DigitFx::Glow(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, halo(&glyph).path_data(b'#', -1, -1)),
+    };
+    format!(r#"<g id="{}{c}">{under}<path fill="{}" d="{ink}"/></g>"#, style.id, style.ink)
 }
 
-/// A `<g id=…>` per distinct digit of `text` (effect under ink), plus the
-/// ghost cell when the style has one.
-fn glyph_defs(style: &BoardStyle, text: &str) -> String {
-    let mut out = String::new();
-    if let Some(ghost) = style.ghost {
-        let data = Grid::parse(SEGMENT_GHOST).path_data(b'#', 0, 0);
-        let _ = write!(out, r#"<path id="{}g" fill="{ghost}" d="{data}"/>"#, style.id);
+thread_local! {
+    /// Glyph definitions already drawn in this instance, by style id and
+    /// character: a handful of styles × 11 glyphs.
+    static GLYPHS: Memo<(&'static str, char), String> = Memo::new(256);
+}
+
+/// Appends the definition of `c` in `style` to `out`, drawing it with
+/// `draw` the first time.
+fn push_glyph(style: &'static BoardStyle, c: char, draw: impl FnOnce() -> String, out: &mut String) {
+    let glyph = GLYPHS.with(|memo| memo.get_or_try_insert((style.id, c), || Ok::<_, ()>(draw())));
+    if let Ok(glyph) = glyph {
+        out.push_str(&glyph);
     }
-    let mut seen = Vec::new();
-    for c in text.chars() {
-        if seen.contains(&c) {
-            continue;
-        }
-        seen.push(c);
-        let Some(glyph) = style.font.glyph(c) else { continue };
-        let ink = glyph.path_data(b'#', 0, 0);
-        let under = match style.fx {
-            DigitFx::Flat => String::new(),
-            DigitFx::Drop(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, glyph.path_data(b'#', 1, 1)),
-            DigitFx::Glow(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, halo(&glyph).path_data(b'#', -1, -1)),
-        };
-        let _ = write!(out, r#"<g id="{}{c}">{under}<path fill="{}" d="{ink}"/></g>"#, style.id, style.ink);
-    }
-    out
 }
 
 /// The pixels next to (including diagonally) but not on the glyph, in a
@@ -181,7 +215,7 @@ mod tests {
     use super::*;
     use crate::font::CHUNKY;
 
-    const STYLE: BoardStyle = BoardStyle {
+    static STYLE: BoardStyle = BoardStyle {
         font: &CHUNKY,
         outline: b'o',
         frame: b'f',
@@ -199,18 +233,21 @@ mod tests {
 
     #[test]
     fn board_grows_with_digits() {
-        let four = build(&STYLE, "0042");
-        let twelve = build(&STYLE, "000000000042");
+        let four = build(&STYLE, 4);
+        let twelve = build(&STYLE, 12);
         assert_eq!(twelve.width() - four.width(), 8 * 6);
         assert_eq!(four.height(), twelve.height());
-        assert_eq!(four.digits.matches("<use").count(), 4);
+        let mut uses = String::new();
+        four.digits.uses("0042", &mut uses);
+        assert_eq!(uses.matches("<use").count(), 4);
     }
 
     #[test]
-    fn each_distinct_digit_is_defined_once() {
-        let board = build(&STYLE, "10010");
-        assert_eq!(board.defs.matches("<g id=").count(), 2);
-        assert!(board.defs.contains(r#"id="t1""#) && board.defs.contains(r#"id="t0""#));
+    fn each_digit_is_defined_once() {
+        let mut defs = String::new();
+        build(&STYLE, 5).digits.defs(&mut defs);
+        assert_eq!(defs.matches("<g id=").count(), 10);
+        assert!(defs.contains(r#"id="t1""#) && defs.contains(r#"id="t9""#));
     }
 
     #[test]

@@ -4,13 +4,14 @@
 //! `lib.rs` registers the themes and dispatches by key; the drawing lives in
 //! [`sprite`] (pixel grids to SVG paths), [`font`] (digit faces), [`board`]
 //! (the sign), [`scene`] (card, layers, animation) and one module per theme
-//! under [`themes`].
+//! under [`themes`]; [`templates`] keeps each drawn scene for the next count.
 
 pub mod board;
 pub mod font;
 pub mod fx;
 pub mod scene;
 pub mod sprite;
+pub mod templates;
 pub mod themes;
 
 use waymark_plugin_sdk::counter_theme::*;
@@ -25,8 +26,9 @@ impl CounterTheme for PixelBoards {
 
     fn render(input: &CounterInput) -> Result<RenderedSvg, String> {
         let theme = themes::find(&input.theme).ok_or_else(|| format!("unknown theme {:?}", input.theme))?;
-        let scene = (theme.scene)(&input.display_value, input.mode);
-        scene.render(&title(input), input.animate)
+        let digits = input.display_value.chars().count();
+        let template = templates::get(theme, digits, input.mode, input.animate)?;
+        Ok(template.fill(&input.display_value, &title(input)))
     }
 }
 

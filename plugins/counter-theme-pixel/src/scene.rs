@@ -7,12 +7,18 @@
 //! Animation is frame-based: each layer's frames are split into a shared
 //! base and small per-frame differences that switch on and off with
 //! discrete SMIL `visibility` animations.
+//!
+//! Rendering goes through a [`Template`]: everything but the digits and the
+//! title is drawn once per scene and reused for every count of that width,
+//! which is what makes a fresh count cheap.
 
 use std::fmt::Write;
 
 use waymark_plugin_sdk::counter_theme::RenderedSvg;
-use waymark_plugin_sdk::svg::{Svg, format_num};
+use waymark_plugin_sdk::svg::{Svg, escape_text, format_num};
+use waymark_plugin_sdk::template::{Template as SvgTemplate, hole};
 
+use crate::board::DigitRow;
 use crate::sprite::{CLEAR, Grid, Palette, split_frames};
 
 /// Which frame shows when: the loop is cut into equal slots.
@@ -67,20 +73,19 @@ pub struct Layer {
     pub y: i32,
     pub timeline: Option<Timeline>,
     pub motion: Option<Motion>,
-    /// Trusted markup drawn above the pixels in layer coordinates (the
-    /// sign's digit references).
-    pub extra: String,
+    /// The sign's digits, drawn above the pixels in layer coordinates.
+    pub digits: Option<DigitRow>,
 }
 
 impl Layer {
     /// A still layer of one frame.
     pub fn still(grid: Grid, x: i32, y: i32) -> Self {
-        Layer { frames: vec![grid], x, y, timeline: None, motion: None, extra: String::new() }
+        Layer { frames: vec![grid], x, y, timeline: None, motion: None, digits: None }
     }
 
     /// A layer that flips through `frames` as `timeline` says.
     pub fn animated(frames: Vec<Grid>, x: i32, y: i32, timeline: Timeline) -> Self {
-        Layer { frames, x, y, timeline: Some(timeline), motion: None, extra: String::new() }
+        Layer { frames, x, y, timeline: Some(timeline), motion: None, digits: None }
     }
 
     pub fn with_motion(mut self, motion: Motion) -> Self {
@@ -88,8 +93,8 @@ impl Layer {
         self
     }
 
-    pub fn with_extra(mut self, extra: String) -> Self {
-        self.extra = extra;
+    pub fn with_digits(mut self, digits: DigitRow) -> Self {
+        self.digits = Some(digits);
         self
     }
 
@@ -107,7 +112,16 @@ impl Layer {
         self.timeline.as_ref().and_then(|t| t.slots.first().copied()).unwrap_or(0)
     }
 
-    fn render(&self, palette: &Palette, dx: i32, dy: i32, animate: bool, out: &mut String) {
+    /// Draws the layer; `digits_hole` marks where its digit row goes, inside
+    /// the layer's group so the digits move with it.
+    fn render(
+        &self,
+        palette: &Palette,
+        (dx, dy): (i32, i32),
+        animate: bool,
+        digits_hole: Option<char>,
+        out: &mut String,
+    ) {
         let (x, y) = (self.x + dx, self.y + dy);
         let _ = write!(out, r#"<g transform="translate({x} {y})">"#);
         let moving = animate && self.motion.as_ref().is_some_and(|m| m.steps.len() > 1);
@@ -123,7 +137,9 @@ impl Layer {
                 }
             }
         }
-        out.push_str(&self.extra);
+        if let Some(marker) = digits_hole {
+            out.push(marker);
+        }
         if moving {
             out.push_str("</g>");
         }
@@ -234,8 +250,6 @@ pub struct Scene {
     pub card: Card,
     /// Drawn in order, later layers on top.
     pub layers: Vec<Layer>,
-    /// Trusted `<defs>` content (digit glyphs).
-    pub defs: String,
     /// SVG units per art pixel.
     pub scale: i32,
 }
@@ -243,9 +257,21 @@ pub struct Scene {
 /// The largest side the host accepts.
 const MAX_SIDE: i32 = 4096;
 
+/// The holes of a scene's [`Template`]: the title, the glyph definitions,
+/// then one per digit row in layer order.
+const TITLE_HOLE: usize = 0;
+const DEFS_HOLE: usize = 1;
+const FIRST_ROW_HOLE: usize = 2;
+
 impl Scene {
-    /// Renders the document; `title` is the accessible name (escaped here).
-    pub fn render(&self, title: &str, animate: bool) -> Result<RenderedSvg, String> {
+    /// Renders the document for `text` (the padded count); `title` is the
+    /// accessible name (escaped here).
+    pub fn render(&self, text: &str, title: &str, animate: bool) -> Result<RenderedSvg, String> {
+        Ok(self.template(animate)?.fill(text, title))
+    }
+
+    /// Draws everything but the digits and the title.
+    pub fn template(&self, animate: bool) -> Result<Template, String> {
         let (left, top, right, bottom) = self.bounds();
         let margin = self.card.margin;
         let (width, height) = (right - left + 2 * margin, bottom - top + 2 * margin);
@@ -255,20 +281,24 @@ impl Scene {
         }
         let (dx, dy) = (margin - left, margin - top);
         let mut body = String::new();
-        if !self.defs.is_empty() {
-            let _ = write!(body, "<defs>{}</defs>", self.defs);
-        }
+        body.push(hole(DEFS_HOLE));
         body.push_str(&self.card.grid(width, height).paths(self.palette, 0, 0));
+        let mut rows = Vec::new();
         for layer in &self.layers {
-            layer.render(self.palette, dx, dy, animate, &mut body);
+            let digits_hole = layer.digits.map(|row| {
+                rows.push(row);
+                hole(FIRST_ROW_HOLE + rows.len() - 1)
+            });
+            layer.render(self.palette, (dx, dy), animate, digits_hole, &mut body);
         }
         let svg = Svg::new(pixel_width as u32, pixel_height as u32)
             .attr("viewBox", format!("0 0 {width} {height}"))
             .attr("shape-rendering", "crispEdges")
-            .title(title)
+            .title(&hole(TITLE_HOLE).to_string())
             .raw_child(&body)
             .finish();
-        Ok(RenderedSvg { svg, width: pixel_width as u32, height: pixel_height as u32, animated: animate })
+        let markup = SvgTemplate::parse(&svg);
+        Ok(Template { markup, rows, width: pixel_width as u32, height: pixel_height as u32, animated: animate })
     }
 
     /// The box around all layers, as (left, top, right, bottom).
@@ -282,6 +312,44 @@ impl Scene {
             });
         }
         bounds.unwrap_or((0, 0, 1, 1))
+    }
+}
+
+/// A rendered scene with holes for what changes from one count to the
+/// next. Filling it costs a few string copies instead of a full drawing.
+pub struct Template {
+    markup: SvgTemplate,
+    /// The digit rows, in hole order.
+    rows: Vec<DigitRow>,
+    width: u32,
+    height: u32,
+    animated: bool,
+}
+
+impl Template {
+    /// The finished document for `text` with accessible name `title`.
+    pub fn fill(&self, text: &str, title: &str) -> RenderedSvg {
+        let mut svg = String::new();
+        self.markup.fill(&mut svg, |hole, out| match hole {
+            TITLE_HOLE => out.push_str(&escape_text(title)),
+            DEFS_HOLE => self.defs(out),
+            row => {
+                if let Some(row) = self.rows.get(row - FIRST_ROW_HOLE) {
+                    row.uses(text, out);
+                }
+            }
+        });
+        RenderedSvg { svg, width: self.width, height: self.height, animated: self.animated }
+    }
+
+    fn defs(&self, out: &mut String) {
+        let mut glyphs = String::new();
+        for row in &self.rows {
+            row.defs(&mut glyphs);
+        }
+        if !glyphs.is_empty() {
+            let _ = write!(out, "<defs>{glyphs}</defs>");
+        }
     }
 }
 

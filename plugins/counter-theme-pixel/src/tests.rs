@@ -153,7 +153,7 @@ fn themes_match_the_manifest() {
 #[test]
 fn every_art_character_has_a_colour() {
     for theme in &ALL {
-        let scene = (theme.scene)("0123456789", CounterMode::Total);
+        let scene = (theme.scene)(10, CounterMode::Total);
         let known: Vec<u8> = scene.palette.iter().map(|&(c, _)| c as u8).collect();
         let mut keys: Vec<char> = scene.palette.iter().map(|&(c, _)| c).collect();
         keys.sort_unstable();
@@ -174,10 +174,34 @@ fn every_art_character_has_a_colour() {
 #[test]
 fn frames_of_a_layer_share_a_size() {
     for theme in &ALL {
-        let scene = (theme.scene)("0000042", CounterMode::Daily);
+        let scene = (theme.scene)(7, CounterMode::Daily);
         for layer in &scene.layers {
             let first = (layer.frames[0].width(), layer.frames[0].height());
             assert!(layer.frames.iter().all(|f| (f.width(), f.height()) == first), "{}", theme.key);
+        }
+    }
+}
+
+/// Filling a kept template gives exactly what drawing the scene afresh
+/// gives, for many counts through one instance's cache.
+#[test]
+fn a_reused_template_draws_what_a_fresh_scene_draws() {
+    for theme in &ALL {
+        for animate in [true, false] {
+            let mut lengths = std::collections::BTreeSet::new();
+            for value in [0, 7, 42, 1009, 999_999, 1_000_000, 1_234_567, 9_876_543_210] {
+                let input = input(theme.key, value, 7, animate);
+                let cached = PixelBoards::render(&input).unwrap();
+                lengths.insert((input.display_value.len(), cached.svg.len()));
+                let digits = input.display_value.chars().count();
+                let fresh = (theme.scene)(digits, input.mode)
+                    .render(&input.display_value, &format!("{}: {}", input.label, input.display_value), animate)
+                    .unwrap();
+                assert_eq!(cached.svg, fresh.svg, "{} {value} animate {animate}", theme.key);
+                assert_eq!((cached.width, cached.height), (fresh.width, fresh.height));
+            }
+            // Badges of one width have one length (see `DigitRow::defs`).
+            assert_eq!(lengths.len(), 2, "{}: {lengths:?}", theme.key);
         }
     }
 }

@@ -119,8 +119,8 @@ const STYLE: BoardStyle = BoardStyle {
     id: "gs",
 };
 
-pub fn scene(value: &str, _mode: CounterMode) -> Scene {
-    let sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, _mode: CounterMode) -> Scene {
+    let sign = board::build(&STYLE, digits);
     // Centred under the sign, however long it grows.
     let slime_x = (sign.width() - SLIME[0].len() as i32) / 2;
     let top = -sign.height() + 1;
@@ -128,7 +128,7 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
     let squash = Timeline::new(260, &[0, 0, 1, 0]);
     let dip = Motion::new(260, &[(0, 0), (0, 0), (0, 1), (0, 0)]);
     let slime = Layer::animated(vec![Grid::parse(SLIME), Grid::parse(SQUASHED)], slime_x, 0, squash);
-    let panel = Layer::still(sign.grid.clone(), 0, top).with_motion(dip).with_extra(sign.digits.clone());
+    let panel = Layer::still(sign.grid.clone(), 0, top).with_motion(dip).with_digits(sign.digits);
     let little = Grid::parse(LITTLE);
     let hop = Motion::new(130, &[(0, 0), (0, 0), (0, 0), (0, -2), (0, -3), (0, -3), (0, -2), (0, 0)]);
     let little =
@@ -141,7 +141,6 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
         palette: PALETTE,
         card: Card { bands: vec![b'1', b'2'], border: b'R', shine: None, margin: 2 },
         layers: vec![slime, panel, little, first, second],
-        defs: sign.defs,
         scale: 3,
     }
 }

@@ -142,14 +142,14 @@ const STYLE: BoardStyle = BoardStyle {
     id: "gj",
 };
 
-pub fn scene(value: &str, mode: CounterMode) -> Scene {
-    let sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, mode: CounterMode) -> Scene {
+    let sign = board::build(&STYLE, digits);
     let top = GRIP_ROW - sign.height() + 4;
     // The mode tag is pinned over the sign's top edge, at the right.
     let tag = board::tag(mode, b'T', b'O', b'O');
     let (tag_x, tag_y) = (GRIP_X + sign.width() - tag.width() - 3, top - tag.height() + 3);
     let tag_layer = Layer::still(tag, tag_x, tag_y);
-    let board_layer = Layer::still(sign.grid.clone(), GRIP_X, top).with_extra(sign.digits.clone());
+    let board_layer = Layer::still(sign.grid.clone(), GRIP_X, top).with_digits(sign.digits);
     // The figure waves twice, then lets the glint sweep the band.
     let timeline = Timeline::new(180, &[0, 0, 3, 4, 3, 4, 0, 0, 1, 2, 0, 0]);
     let figure = Layer::animated(frames(), 0, 0, timeline);
@@ -166,7 +166,6 @@ pub fn scene(value: &str, mode: CounterMode) -> Scene {
             fx::sparkle(b'y', b'w', 4, 2, sparkle.shifted(3)),
             fx::sparkle(b'y', b'w', GRIP_X + 3, top - 1, sparkle.shifted(5)),
         ],
-        defs: sign.defs,
         scale: 3,
     }
 }

@@ -119,21 +119,20 @@ const STYLE: BoardStyle = BoardStyle {
     id: "hp",
 };
 
-pub fn scene(value: &str, mode: CounterMode) -> Scene {
-    let sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, mode: CounterMode) -> Scene {
+    let sign = board::build(&STYLE, digits);
     let left = GRIP_X + 1 - sign.width();
     let top = GRIP_ROW - sign.height() + 5;
     let tag = board::tag(mode, b'A', b'U', b'F');
     let tag_y = top - tag.height() + 3;
     let tag_layer = Layer::still(tag, left + 4, tag_y);
-    let board_layer = Layer::still(sign.grid.clone(), left, top).with_extra(sign.digits.clone());
+    let board_layer = Layer::still(sign.grid.clone(), left, top).with_digits(sign.digits);
     let timeline = Timeline::new(120, &[0, 1, 2, 0, 1, 2, 0, 1, 2, 3, 1, 2]);
     let figure = Layer::animated(frames(), 0, 0, timeline);
     Scene {
         palette: PALETTE,
         card: Card { bands: vec![b'1', b'2', b'3', b'2', b'4', b'3'], border: b'R', shine: None, margin: 2 },
         layers: vec![board_layer, tag_layer, figure],
-        defs: sign.defs,
         scale: 3,
     }
 }

@@ -154,15 +154,15 @@ fn carve_runes(grid: &mut Grid) {
     grid.stamp(w - 3, h - 3, &[".Q", "QQ"]);
 }
 
-pub fn scene(value: &str, _mode: CounterMode) -> Scene {
-    let mut sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, _mode: CounterMode) -> Scene {
+    let mut sign = board::build(&STYLE, digits);
     carve_runes(&mut sign.grid);
     let frames: Vec<Grid> = (0..FRAMES).map(frame).collect();
     let mage_width = frames[0].width();
     let left = mage_width + 1;
     let top = 3;
     let hover = Motion::new(350, &[(0, 0), (0, -1), (0, -1), (0, 0), (0, 1), (0, 1)]);
-    let tablet = Layer::still(sign.grid.clone(), left, top).with_motion(hover).with_extra(sign.digits.clone());
+    let tablet = Layer::still(sign.grid.clone(), left, top).with_motion(hover).with_digits(sign.digits);
     let mage = Layer::animated(frames, 0, 0, Timeline::new(160, &[0, 1, 2, 3]));
     let right = left + sign.width();
     let twinkle = fx::twinkle(140);
@@ -176,7 +176,6 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
             fx::sparkle(b'p', b'w', left + 6, top + sign.height() + 3, twinkle.shifted(4)),
             fx::sparkle(b'p', b'w', right + 1, top - 1, twinkle.shifted(2)),
         ],
-        defs: sign.defs,
         scale: 3,
     }
 }

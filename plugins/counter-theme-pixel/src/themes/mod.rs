@@ -16,7 +16,9 @@ pub mod zero_board;
 pub struct Theme {
     pub key: &'static str,
     pub name: &'static str,
-    pub scene: fn(&str, CounterMode) -> Scene,
+    /// The scene for a count of this many characters (digits only ever
+    /// reach it through the sign, see [`crate::board::DigitRow`]).
+    pub scene: fn(usize, CounterMode) -> Scene,
 }
 
 /// Every theme, the server's default (`gojo_board`) first.

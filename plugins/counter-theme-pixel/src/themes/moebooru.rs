@@ -159,8 +159,8 @@ const STYLE: BoardStyle = BoardStyle {
     id: "mf",
 };
 
-pub fn scene(value: &str, _mode: CounterMode) -> Scene {
-    let sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, _mode: CounterMode) -> Scene {
+    let sign = board::build(&STYLE, digits);
     // The stick runs from under the sign down past the paws.
     let stick_top = 9;
     let mut stick = Grid::new(2, 21 - stick_top);
@@ -169,8 +169,7 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
     let bob = Motion::new(300, &[(0, 0), (0, 0), (0, -1), (0, -1)]);
     let sign_left = STICK_X - 2;
     let sign_top = stick_top - sign.height() + 1;
-    let panel =
-        Layer::still(sign.grid.clone(), sign_left, sign_top).with_extra(sign.digits.clone()).with_motion(bob.clone());
+    let panel = Layer::still(sign.grid.clone(), sign_left, sign_top).with_digits(sign.digits).with_motion(bob.clone());
     let stick = Layer::still(stick, STICK_X, stick_top).with_motion(bob);
     let fox = Layer::animated(frames(), 0, 0, Timeline::new(200, &[0, 1, 0, 1, 0, 0, 2, 0]));
     let meadow = meadow(STICK_X + 3, sign_left + sign.width(), 21);
@@ -178,7 +177,6 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
         palette: PALETTE,
         card: Card { bands: vec![b'1', b'2'], border: b'R', shine: None, margin: 2 },
         layers: vec![meadow, stick, panel, fox],
-        defs: sign.defs,
         scale: 3,
     }
 }

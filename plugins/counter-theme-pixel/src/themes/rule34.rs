@@ -156,8 +156,8 @@ const STYLE: BoardStyle = BoardStyle {
     id: "rc",
 };
 
-pub fn scene(value: &str, _mode: CounterMode) -> Scene {
-    let sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, _mode: CounterMode) -> Scene {
+    let sign = board::build(&STYLE, digits);
     let cat_x = sign.width() - 16;
     let cat = Layer::animated(frames(), cat_x, -SEAT_ROW, Timeline::new(220, &[0, 0, 1, 1, 0, 0, 2, 2, 0, 3, 0, 0]));
     let heart = Layer::animated(
@@ -167,12 +167,11 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
         Timeline::new(220, &[3, 3, 3, 3, 3, 3, 0, 1, 2, 3, 3, 3]),
     );
     let yarn = Layer::animated(YARN.iter().map(|rows| Grid::parse(rows)).collect(), 3, -4, Timeline::new(330, &[0, 1]));
-    let panel = Layer::still(sign.grid.clone(), 0, 0).with_extra(sign.digits.clone());
+    let panel = Layer::still(sign.grid.clone(), 0, 0).with_digits(sign.digits);
     Scene {
         palette: PALETTE,
         card: Card { bands: vec![b'1', b'2'], border: b'R', shine: None, margin: 2 },
         layers: vec![panel, yarn, cat, heart],
-        defs: sign.defs,
         scale: 3,
     }
 }

@@ -107,8 +107,8 @@ const STYLE: BoardStyle = BoardStyle {
     id: "zr",
 };
 
-pub fn scene(value: &str, _mode: CounterMode) -> Scene {
-    let mut sign = board::build(&STYLE, value);
+pub fn scene(digits: usize, _mode: CounterMode) -> Scene {
+    let mut sign = board::build(&STYLE, digits);
     // An inner bevel line makes the LCD look recessed.
     let width = sign.width();
     sign.grid.fill(3, 3, width - 6, 1, b'T');
@@ -120,12 +120,11 @@ pub fn scene(value: &str, _mode: CounterMode) -> Scene {
         ));
     let hands = [head_x + 1, head_x + 17].map(|x| Layer::still(Grid::parse(HAND), x, -3));
     let [left_hand, right_hand] = hands;
-    let panel = Layer::still(sign.grid.clone(), 0, 0).with_extra(sign.digits.clone());
+    let panel = Layer::still(sign.grid.clone(), 0, 0).with_digits(sign.digits);
     Scene {
         palette: PALETTE,
         card: Card { bands: vec![b'1', b'2'], border: b'R', shine: None, margin: 2 },
         layers: vec![head, panel, left_hand, right_hand],
-        defs: sign.defs,
         scale: 3,
     }
 }
