@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use waymark::plugins::counter_theme::{self, Mode, ThemeRequest};
+use waymark::plugins::counter_theme::{self, Mode, ThemePlugin, ThemeRequest};
 use waymark::plugins::pool::{PoolSettings, Pooled};
 use waymark::plugins::runtime::{Limits, Runtime};
 use waymark_plugin_sdk::counter_theme::{CounterInput, CounterMode, CounterTheme};
@@ -50,24 +50,10 @@ fn main() {
     let runtime = Arc::new(Runtime::new().unwrap());
     let component = runtime.compile(BASIC).unwrap();
     let limits = Limits { memory_bytes: 16 << 20, timeout: Duration::from_millis(50) };
-    let pooled = Pooled::prepare(
-        &runtime,
-        "bench",
-        &component,
-        "0.1.0",
-        limits,
-        PoolSettings { max_idle: 8, recycle_after_calls: 10_000 },
-    )
-    .unwrap();
-    let fresh = Pooled::prepare(
-        &runtime,
-        "bench",
-        &component,
-        "0.1.0",
-        limits,
-        PoolSettings { max_idle: 0, recycle_after_calls: 1 },
-    )
-    .unwrap();
+    let plugin =
+        |settings| ThemePlugin::new(Pooled::prepare(&runtime, "bench", &component, "0.1.0", limits, settings).unwrap());
+    let pooled = plugin(PoolSettings { max_idle: 8, recycle_after_calls: 10_000 });
+    let fresh = plugin(PoolSettings { max_idle: 0, recycle_after_calls: 1 });
     let budget = Duration::from_secs(2);
 
     let (native, native_n) = measure(budget, |value| {

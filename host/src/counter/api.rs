@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use chrono::TimeZone;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
 
-use super::render::{Image, Renderer, choose_theme};
+use super::render::{Image, Renderer, Reuse, choose_theme};
 use super::store::Record;
 use super::tally::Tallies;
 use crate::clock::Clock;
@@ -86,7 +87,7 @@ pub enum CounterAnswer {
     /// The badge (`format=svg`, the default).
     #[oai(status = 200, content_type = "image/svg+xml")]
     Svg(
-        Binary<Vec<u8>>,
+        Binary<Bytes>,
         #[oai(header = "Cache-Control")] String,
         #[oai(header = "Expires")] String,
         #[oai(header = "ETag")] String,
@@ -94,7 +95,7 @@ pub enum CounterAnswer {
     /// A static PNG of the badge (`format=png`, `scale` 1–4).
     #[oai(status = 200, content_type = "image/png")]
     Png(
-        Binary<Vec<u8>>,
+        Binary<Bytes>,
         #[oai(header = "Cache-Control")] String,
         #[oai(header = "Expires")] String,
         #[oai(header = "ETag")] String,
@@ -280,11 +281,12 @@ impl CounterApi {
             params: Vec::new(),
         };
         let png_scale = if p.format == Format::Png { p.scale } else { 0 };
-        let Image { bytes, etag } = self.renderer.render(registry, request, png_scale).await.map_err(|e| {
+        let reuse = if p.increment { Reuse::Unlikely } else { Reuse::Likely };
+        let Image { bytes, etag } = self.renderer.render(registry, request, png_scale, reuse).await.map_err(|e| {
             tracing::warn!(error = %e, "counter theme failed");
             Failure::new(FailureKind::PluginFailed, format!("rendering failed: {e}"))
         })?;
-        let body = Binary(bytes.as_ref().clone());
+        let body = Binary(bytes);
         Ok(match p.format {
             Format::Png => CounterAnswer::Png(body, NO_CACHE.into(), EXPIRED.into(), etag.to_string()),
             _ => CounterAnswer::Svg(body, NO_CACHE.into(), EXPIRED.into(), etag.to_string()),

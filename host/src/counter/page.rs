@@ -12,7 +12,7 @@ use poem::web::{Html, Path, Query};
 use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 
-use super::render::{Renderer, choose_theme};
+use super::render::{Renderer, Reuse, choose_theme};
 use crate::plugins::Plugins;
 use crate::plugins::counter_theme::{Mode, ThemeRequest};
 
@@ -58,11 +58,11 @@ pub async fn preview(
         animate: true,
         params: Vec::new(),
     };
-    match gallery.renderer.render(registry, request, 0).await {
+    match gallery.renderer.render(registry, request, 0, Reuse::Likely).await {
         Ok(image) => Response::builder()
             .content_type("image/svg+xml")
             .header("cache-control", "public, max-age=60")
-            .body(image.bytes.as_ref().clone()),
+            .body(image.bytes),
         Err(error) => (StatusCode::BAD_GATEWAY, error.to_string()).into_response(),
     }
 }

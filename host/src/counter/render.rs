@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use moka::sync::Cache;
 
 use crate::plugins::counter_theme::{Mode, ThemeRequest};
@@ -16,7 +17,8 @@ const LAST_RESORT_THEME: &str = "plain";
 /// Output for one request, cheap to clone.
 #[derive(Clone)]
 pub struct Image {
-    pub bytes: Arc<Vec<u8>>,
+    /// Shared with the cache: answering costs no copy.
+    pub bytes: Bytes,
     /// Strong validator for the bytes.
     pub etag: Arc<str>,
 }
@@ -34,8 +36,18 @@ struct Key {
     generation: u64,
 }
 
+/// Whether an image is likely to be asked for again. A counted visit shows
+/// a number no one has seen yet (the next visit shows the next one), so
+/// caching it would cost more than it ever saves; a read (`no_increment`, a
+/// gallery preview) repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    Likely,
+    Unlikely,
+}
+
 pub struct Renderer {
-    cache: Cache<Key, Image>,
+    cache: Cache<Key, Image, foldhash::fast::RandomState>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +61,7 @@ pub enum RenderError {
 impl Default for Renderer {
     fn default() -> Self {
         // Badges are small (a few KiB); 10k of them bound the cache to tens of MiB.
-        Self { cache: Cache::new(10_000) }
+        Self { cache: Cache::builder().max_capacity(10_000).build_with_hasher(foldhash::fast::RandomState::default()) }
     }
 }
 
@@ -70,6 +82,7 @@ impl Renderer {
         registry: &Registry,
         request: ThemeRequest,
         png_scale: u8,
+        reuse: Reuse,
     ) -> Result<Image, RenderError> {
         let key = Key {
             theme: request.theme.clone(),
@@ -80,7 +93,9 @@ impl Renderer {
             png_scale,
             generation: registry.generation(),
         };
-        if let Some(image) = self.cache.get(&key) {
+        if reuse == Reuse::Likely
+            && let Some(image) = self.cache.get(&key)
+        {
             return Ok(image);
         }
         let request = ThemeRequest { animate: png_scale == 0, ..request };
@@ -93,8 +108,10 @@ impl Renderer {
                 .await
                 .map_err(|e| RenderError::Raster(e.to_string()))??
         };
-        let image = Image { etag: etag(&bytes).into(), bytes: Arc::new(bytes) };
-        self.cache.insert(key, image.clone());
+        let image = Image { etag: etag(&bytes).into(), bytes: Bytes::from(bytes) };
+        if reuse == Reuse::Likely {
+            self.cache.insert(key, image.clone());
+        }
         Ok(image)
     }
 }
@@ -111,14 +128,13 @@ pub fn rasterise(svg: &str, scale: u8) -> Result<Vec<u8>, RenderError> {
     pixmap.encode_png().map_err(|e| RenderError::Raster(e.to_string()))
 }
 
-/// A strong ETag: a fixed-key SipHash of the bytes (not a security feature,
-/// just "did it change").
+/// A strong ETag: a hash of the bytes and their length.
 fn etag(bytes: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    #[allow(deprecated)]
-    let mut hasher = std::hash::SipHasher::new();
-    bytes.hash(&mut hasher);
-    format!("\"{:016x}{:08x}\"", hasher.finish(), bytes.len())
+    use std::hash::BuildHasher;
+    // A fixed seed: the same bytes get the same tag on every replica. Not a
+    // defence against forgery, only a cheap change detector.
+    let hash = foldhash::quality::FixedState::with_seed(0x5741_594d_4152_4b21).hash_one(bytes);
+    format!("\"{hash:016x}{:08x}\"", bytes.len())
 }
 
 #[cfg(test)]

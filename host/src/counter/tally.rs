@@ -54,12 +54,12 @@ pub struct Tallies {
     db: Db,
     clock: Clock,
     interval: Duration,
-    tallies: DashMap<Key, Tally>,
+    tallies: DashMap<Key, Tally, foldhash::fast::RandomState>,
 }
 
 impl Tallies {
     pub fn new(db: Db, clock: Clock, interval: Duration) -> Self {
-        Self { db, clock, interval, tallies: DashMap::new() }
+        Self { db, clock, interval, tallies: DashMap::with_hasher(foldhash::fast::RandomState::default()) }
     }
 
     pub fn interval(&self) -> Duration {

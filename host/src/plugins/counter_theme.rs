@@ -1,13 +1,61 @@
 //! Counter themes: what the visits-counter calls to draw a badge, and the
 //! checks a theme's output must pass before it reaches a client.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex};
+
 use super::error::CallError;
 use super::pool::Pooled;
+use super::svg_check::Baseline;
 use super::worlds::counter_theme::CounterThemePlugin;
 use super::worlds::counter_theme::exports::waymark::plugin::counter_theme as wit;
 use super::worlds::counter_theme::waymark::plugin::types::Param;
 
-pub type ThemePlugin = Pooled<CounterThemePlugin>;
+/// A loaded theme plugin: its instances and the documents it drew that
+/// passed the full check.
+pub struct ThemePlugin {
+    pub pool: Pooled<CounterThemePlugin>,
+    baselines: Baselines,
+}
+
+impl ThemePlugin {
+    pub fn new(pool: Pooled<CounterThemePlugin>) -> Self {
+        Self { pool, baselines: Baselines::default() }
+    }
+}
+
+/// Checked documents by theme and length, so the next badge of the same
+/// shape is checked against one instead of parsed in full (see
+/// [`Baseline`]). Bounded: starts over when full.
+#[derive(Default)]
+struct Baselines(Mutex<HashMap<(u64, usize), Arc<Baseline>>>);
+
+const MAX_BASELINES: usize = 64;
+
+impl Baselines {
+    fn key(theme: &str, svg: &str) -> (u64, usize) {
+        (foldhash::quality::FixedState::default().hash_one(theme), svg.len())
+    }
+
+    /// Checks `svg`: against the baseline of its shape if there is one that
+    /// admits it, otherwise in full (and it becomes the new baseline).
+    fn check(&self, theme: &str, svg: &str) -> Result<(), String> {
+        let key = Self::key(theme, svg);
+        let known = self.0.lock().ok().and_then(|map| map.get(&key).cloned());
+        if known.is_some_and(|baseline| baseline.admits(svg)) {
+            return Ok(());
+        }
+        let baseline = Arc::new(Baseline::check(svg)?);
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= MAX_BASELINES {
+                map.clear();
+            }
+            map.insert(key, baseline);
+        }
+        Ok(())
+    }
+}
 
 /// Largest SVG a theme may return. Badges are small; this stops a plugin
 /// from making the server ship megabytes per request.
@@ -78,36 +126,32 @@ pub async fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> R
         params: request.params.iter().map(|(name, value)| Param { name: name.clone(), value: value.clone() }).collect(),
     };
     let output = plugin
+        .pool
         .call(move |bindings, store| {
             Box::pin(async move { bindings.waymark_plugin_counter_theme().call_render(store, &input).await })
         })
         .await?;
     let checked = match output {
-        Ok(svg) => check(svg).map_err(|detail| CallError::InvalidOutput { plugin: id.to_string(), detail }),
+        Ok(svg) => check(&plugin.baselines, &request.theme, svg)
+            .map_err(|detail| CallError::InvalidOutput { plugin: id.to_string(), detail }),
         Err(detail) => Err(CallError::Reported { plugin: id.to_string(), detail: truncate(&detail) }),
     };
     if let Err(error) = &checked {
-        plugin.record_invalid(error);
+        plugin.pool.record_invalid(error);
     }
     checked
 }
 
 /// A theme must return one well-formed `<svg>` document of sane size whose
-/// declared dimensions are positive.
-fn check(output: wit::RenderedSvg) -> Result<Rendered, String> {
+/// declared dimensions are positive ([`Baselines::check`]).
+fn check(baselines: &Baselines, theme: &str, output: wit::RenderedSvg) -> Result<Rendered, String> {
     if output.svg.len() > MAX_SVG_BYTES {
         return Err(format!("SVG of {} bytes exceeds {MAX_SVG_BYTES}", output.svg.len()));
     }
     if output.width == 0 || output.height == 0 || output.width > MAX_SIDE || output.height > MAX_SIDE {
         return Err(format!("size {}x{} is outside 1..={MAX_SIDE}", output.width, output.height));
     }
-    let options = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
-    let document = roxmltree::Document::parse_with_options(&output.svg, options)
-        .map_err(|e| format!("not well-formed XML: {e}"))?;
-    let root = document.root_element();
-    if root.tag_name().name() != "svg" {
-        return Err(format!("root element is <{}>, not <svg>", root.tag_name().name()));
-    }
+    baselines.check(theme, &output.svg)?;
     Ok(Rendered { svg: output.svg, width: output.width, height: output.height, animated: output.animated })
 }
 
@@ -131,6 +175,8 @@ mod tests {
 
     #[test]
     fn accepts_svg_and_refuses_the_rest() {
+        let baselines = Baselines::default();
+        let check = |output| check(&baselines, "t", output);
         assert!(check(svg(r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#)).is_ok());
         assert!(check(svg("this is not svg <<<")).is_err());
         assert!(check(svg("<html/>")).is_err());
@@ -138,5 +184,18 @@ mod tests {
         let mut zero = svg("<svg/>");
         zero.width = 0;
         assert!(check(zero).is_err());
+    }
+
+    /// The second badge of a shape is checked against the first; a broken
+    /// one of the same length is still refused.
+    #[test]
+    fn a_checked_badge_vouches_only_for_harmless_changes() {
+        let baselines = Baselines::default();
+        let check = |text: &str| check(&baselines, "t", svg(text));
+        assert!(check("<svg><title>n: 0041</title></svg>").is_ok());
+        assert!(check("<svg><title>n: 0042</title></svg>").is_ok());
+        assert_eq!(baselines.0.lock().unwrap().len(), 1, "one shape, one baseline");
+        assert!(check("<svg><title>n: 0042</title></svh>").is_err());
+        assert!(check("<svg><title>n: 00<2</title></svg>").is_err());
     }
 }

@@ -19,6 +19,7 @@ pub mod pool;
 mod registry;
 pub mod runtime;
 mod service;
+mod svg_check;
 pub mod worlds;
 
 pub use config::PluginsConfig;

@@ -62,7 +62,7 @@ pub enum Body {
 impl Body {
     fn stats(&self) -> &super::pool::Stats {
         match self {
-            Body::CounterTheme(p) => &p.stats,
+            Body::CounterTheme(p) => &p.pool.stats,
             Body::QrStyle(p) => &p.stats,
             Body::UnshortRule(p) => &p.stats,
             Body::AnalyticsEnricher(p) => &p.stats,
@@ -71,7 +71,7 @@ impl Body {
 
     fn limits(&self) -> super::runtime::Limits {
         match self {
-            Body::CounterTheme(p) => p.limits(),
+            Body::CounterTheme(p) => p.pool.limits(),
             Body::QrStyle(p) => p.limits(),
             Body::UnshortRule(p) => p.limits(),
             Body::AnalyticsEnricher(p) => p.limits(),
@@ -169,7 +169,8 @@ impl Registry {
         let api = manifest.api.as_str();
         let body = match manifest.kind {
             Kind::CounterTheme => {
-                Body::CounterTheme(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
+                let pool = Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?;
+                Body::CounterTheme(ThemePlugin::new(pool))
             }
             Kind::QrStyle => Body::QrStyle(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?),
             Kind::UnshortRule => {
@@ -363,7 +364,7 @@ fn newest(candidates: &BTreeMap<Source, Arc<Loaded>>) -> Option<&Arc<Loaded>> {
 async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
     let smoke = |e: CallError| LoadError::SmokeTest(e.to_string());
     let provided = match body {
-        Body::CounterTheme(p) => describe(p).await?,
+        Body::CounterTheme(p) => describe(&p.pool).await?,
         Body::QrStyle(p) => describe(p).await?,
         Body::UnshortRule(p) => describe(p).await?,
         Body::AnalyticsEnricher(p) => describe(p).await?,
