@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metering::MeteringConfig;
 use crate::plugins::PluginsConfig;
+use crate::unshort::UnshortConfig;
 
 /// Everything a running server needs to know, fully validated.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,6 +57,7 @@ pub struct Config {
     pub metering: MeteringConfig,
     pub plugins: PluginsConfig,
     pub counter: CounterConfig,
+    pub unshort: UnshortConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +117,7 @@ impl Default for Config {
             metering: MeteringConfig::default(),
             plugins: PluginsConfig::default(),
             counter: CounterConfig::default(),
+            unshort: UnshortConfig::default(),
         }
     }
 }
@@ -198,6 +201,7 @@ impl Config {
         self.metering
             .validate()
             .and_then(|()| self.plugins.validate())
+            .and_then(|()| self.unshort.validate())
             .map_err(|(key, reason)| ConfigError::Invalid { key, reason })
     }
 

@@ -24,6 +24,9 @@ use crate::metering::Meter;
 use crate::plugins::admin_api::AdminPluginsApi;
 use crate::plugins::{LoadError, Plugins, Registry};
 use crate::store::{Db, StoreError};
+use crate::unshort::Unshortener;
+use crate::unshort::api::UnshortApi;
+use crate::unshort::service::UnshortError;
 
 /// Why the server could not start, in one line for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +41,8 @@ pub enum StartError {
     Accounts(#[from] AccountError),
     #[error("plugins: {0}")]
     Plugins(#[from] LoadError),
+    #[error("unshort: {0}")]
+    Unshort(#[from] UnshortError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: String, source: std::io::Error },
 }
@@ -52,9 +57,10 @@ pub struct App {
     pub clock: Clock,
     pub tallies: Arc<Tallies>,
     pub renderer: Arc<Renderer>,
+    pub unshortener: Arc<Unshortener>,
 }
 
-type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, CounterApi, AdminPluginsApi);
+type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, CounterApi, UnshortApi, AdminPluginsApi);
 
 impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
@@ -73,7 +79,8 @@ impl App {
         let flush_every = Duration::from_millis(config.counter.flush_interval_ms);
         let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every));
         let renderer = Arc::new(Renderer::default());
-        Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer })
+        let unshortener = Arc::new(Unshortener::new(config.unshort.clone(), plugins.clone())?);
+        Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer, unshortener })
     }
 
     /// The documented API, from which both the routes and the spec come.
@@ -89,6 +96,7 @@ impl App {
                 plugins: self.plugins.clone(),
                 clock: self.clock,
             },
+            UnshortApi { unshortener: self.unshortener.clone() },
             AdminPluginsApi { plugins: self.plugins.clone() },
         );
         OpenApiService::new(apis, "Waymark", env!("CARGO_PKG_VERSION")).description(

@@ -55,6 +55,17 @@ pub fn next(url: &str, method: &str) -> NextHop {
     NextHop { url: url.to_string(), method: method.to_string() }
 }
 
+/// A 200 HTML answer from `url` with `body`, for a rule's unit tests.
+pub fn html_page(url: &str, body: &str) -> HopResponse {
+    HopResponse {
+        url: url.to_string(),
+        status: 200,
+        headers: vec![Header { name: "Content-Type".into(), value: "text/html; charset=utf-8".into() }],
+        body_prefix: body.as_bytes().to_vec(),
+        truncated: false,
+    }
+}
+
 /// Registers an [`UnshortRule`] implementation as the plugin's export.
 #[macro_export]
 macro_rules! register_unshort_rule {

@@ -2,6 +2,7 @@
 //! and talks HTTP to it. Run against SQLite by default and against PostgreSQL
 //! when `WAYMARK_DATABASE_URL=postgres://…` is set (see `.ci/run`).
 
+mod chain_server;
 mod support;
 
 mod accounts_pingoo;
@@ -11,3 +12,4 @@ mod metering;
 mod operator;
 mod plugins;
 mod robustness;
+mod unshort;

@@ -8,14 +8,14 @@ use chrono::TimeZone;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
+use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 use super::render::{Image, Renderer, Reuse, choose_theme};
 use super::store::Record;
 use super::tally::Tallies;
 use crate::clock::Clock;
 use crate::http::COUNTER_TIPS;
-use crate::http::credentials::{AuthState, BearerAuth, CbApiKey, QueryKey};
+use crate::http::credentials::{AuthState, OptionalKey};
 use crate::http::envelope::CounterError;
 use crate::http::{Failure, FailureKind};
 use crate::plugins::Plugins;
@@ -26,16 +26,6 @@ enum ApiTags {
     /// visits-counter-compatible badges.
     #[oai(rename = "visits-counter")]
     VisitsCounter,
-}
-
-/// A key is optional: anonymous callers get the per-IP quota.
-#[derive(SecurityScheme)]
-pub enum OptionalKey {
-    Bearer(BearerAuth),
-    Header(CbApiKey),
-    Query(QueryKey),
-    #[oai(fallback)]
-    Anonymous,
 }
 
 /// Longest accepted `site` (a domain name fits) and `name`.

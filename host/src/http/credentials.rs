@@ -139,3 +139,14 @@ mod tests {
         assert_eq!(credential(&req("/x?key=", &[])), None);
     }
 }
+
+/// For surfaces where a key is optional (visits-counter, unshort):
+/// anonymous callers get the per-IP quota.
+#[derive(SecurityScheme)]
+pub enum OptionalKey {
+    Bearer(BearerAuth),
+    Header(CbApiKey),
+    Query(QueryKey),
+    #[oai(fallback)]
+    Anonymous,
+}

@@ -166,7 +166,7 @@ surface_error!(
 );
 surface_error!(
     /// An error on the unshort surface.
-    UnshortError, Surface::Unshort, UnshortErrorBody, [400, 401, 429, 500]
+    UnshortError, Surface::Unshort, UnshortErrorBody, [400, 401, 429, 500, 503]
 );
 
 /// urlplus's success envelope with data: `{"error": 0, "data": …}`.

@@ -20,6 +20,7 @@ mod registry;
 pub mod runtime;
 mod service;
 mod svg_check;
+pub mod unshort_rule;
 pub mod worlds;
 
 pub use config::PluginsConfig;

@@ -23,6 +23,7 @@ use super::error::{CallError, LoadError};
 use super::manifest::{Kind, Manifest};
 use super::pool::{Pooled, World};
 use super::runtime::Runtime;
+use super::unshort_rule;
 use super::worlds::analytics_enricher::AnalyticsEnricherPlugin;
 use super::worlds::qr_style::QrStylePlugin;
 use super::worlds::unshort_rule::UnshortRulePlugin;
@@ -121,6 +122,8 @@ struct State {
 #[derive(Default)]
 struct Snapshot {
     themes: HashMap<String, Arc<Loaded>>,
+    /// Unshort rule key → the plugin providing it.
+    rules: HashMap<String, Arc<Loaded>>,
 }
 
 pub struct Registry {
@@ -273,6 +276,36 @@ impl Registry {
         themes
     }
 
+    /// The enabled unshort rule plugins in the order they are asked: those
+    /// providing the keys in `order` first, then the rest by key. A plugin
+    /// providing several keys is asked once, at its first place.
+    pub fn unshort_rules(&self, order: &[String]) -> Vec<Arc<Loaded>> {
+        let snapshot = self.snapshot.load();
+        let mut rest: Vec<&String> = snapshot.rules.keys().filter(|key| !order.contains(key)).collect();
+        rest.sort();
+        let mut plugins: Vec<Arc<Loaded>> = Vec::new();
+        for key in order.iter().chain(rest) {
+            if let Some(loaded) = snapshot.rules.get(key)
+                && !plugins.iter().any(|p| Arc::ptr_eq(p, loaded))
+            {
+                plugins.push(loaded.clone());
+            }
+        }
+        plugins
+    }
+
+    /// Asks one rule plugin (from [`Registry::unshort_rules`]) about a hop.
+    pub async fn detect_next_hop(
+        &self,
+        loaded: &Loaded,
+        response: &unshort_rule::HopResponse,
+    ) -> Result<Option<unshort_rule::NextHop>, CallError> {
+        match &loaded.body {
+            Body::UnshortRule(plugin) => unshort_rule::detect(plugin, &loaded.manifest.id, response).await,
+            _ => Err(CallError::NotProvided(loaded.manifest.id.clone())),
+        }
+    }
+
     /// Draws a badge with whichever plugin provides `request.theme`.
     pub async fn render_theme(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
         let loaded = self.theme(&request.theme).ok_or_else(|| CallError::NotProvided(request.theme.clone()))?;
@@ -325,22 +358,25 @@ impl Registry {
     /// Rebuilds the readers' index from the state.
     fn publish(&self, state: &State) {
         let mut themes: HashMap<String, Arc<Loaded>> = HashMap::new();
+        let mut rules: HashMap<String, Arc<Loaded>> = HashMap::new();
         for (id, candidates) in &state.candidates {
             if state.disabled.contains(id) {
                 continue;
             }
             let Some(active) = newest(candidates) else { continue };
-            if !matches!(active.body, Body::CounterTheme(_)) {
-                continue;
-            }
+            let index = match active.body {
+                Body::CounterTheme(_) => &mut themes,
+                Body::UnshortRule(_) => &mut rules,
+                _ => continue,
+            };
             for (key, _) in &active.provided {
-                let replace = themes.get(key).is_none_or(|other| rank(active) > rank(other));
+                let replace = index.get(key).is_none_or(|other| rank(active) > rank(other));
                 if replace {
-                    themes.insert(key.clone(), active.clone());
+                    index.insert(key.clone(), active.clone());
                 }
             }
         }
-        self.snapshot.store(Arc::new(Snapshot { themes }));
+        self.snapshot.store(Arc::new(Snapshot { themes, rules }));
         self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
     }
 

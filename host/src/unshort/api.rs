@@ -1,0 +1,192 @@
+//! `GET /api/unshort`, as the unshort seed documents it: `url` and
+//! `max_hops` in, `{code: 0, msg: "成功", data: {…chain…}}` out, 4000 for a
+//! missing or non-http(s) `url` or `max_hops` outside 1–30.
+
+use std::sync::Arc;
+
+use poem::web::Data;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi, Tags};
+use url::Url;
+
+use super::service::{UnshortError as TraceError, Unshortener};
+use super::tracer::{Stop, Trace};
+use crate::http::credentials::{AuthState, OptionalKey};
+use crate::http::envelope::UnshortError;
+use crate::http::{Failure, FailureKind};
+
+#[derive(Tags)]
+enum ApiTags {
+    /// unshort-compatible redirect tracing.
+    #[oai(rename = "unshort")]
+    Unshort,
+}
+
+const DEFAULT_MAX_HOPS: u32 = 10;
+const MAX_HOPS: u32 = 30;
+/// Longest URL accepted.
+const MAX_URL: usize = 8 * 1024;
+
+#[derive(Debug, Object)]
+pub struct ChainHop {
+    pub hop: u32,
+    pub url: String,
+    /// HTTP status; 0 when no answer came.
+    pub status: u16,
+    /// `Location`, `Refresh`, `Meta-Refresh`, `JS`, `Interstitial` (or a
+    /// custom rule's method), `final` on the landing page, `error`.
+    pub method: String,
+    pub duration_ms: u64,
+    /// Where this hop leads (absent on the last page).
+    #[oai(skip_serializing_if_is_none)]
+    pub next: Option<String>,
+    /// Why the hop failed: blocked, DNS, TLS, refused, timed out…
+    #[oai(skip_serializing_if_is_none)]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct UnshortData {
+    pub original_url: String,
+    /// The landing page (or the last URL reached when the chain stopped early).
+    pub final_url: String,
+    /// Pages in the chain, the final one included.
+    pub hops: u32,
+    pub total_time_ms: u64,
+    pub chain: Vec<ChainHop>,
+    pub is_redirect: bool,
+    /// Why the chain ended: `final`, `max_hops`, `loop` or `error`.
+    pub stop_reason: String,
+}
+
+#[derive(Debug, Object)]
+pub struct UnshortEnvelope {
+    /// 0 on success.
+    pub code: i32,
+    pub msg: String,
+    pub data: UnshortData,
+}
+
+pub struct UnshortApi {
+    pub unshortener: Arc<Unshortener>,
+}
+
+#[OpenApi(tag = "ApiTags::Unshort")]
+impl UnshortApi {
+    /// Trace every hop of a (short) link: status, method and time of each,
+    /// following `Location` and `Refresh` headers, meta refreshes, script
+    /// redirects and known interstitial pages. Destinations that are not
+    /// public addresses are never fetched (the hop says `blocked`).
+    #[oai(path = "/api/unshort", method = "get")]
+    async fn unshort(
+        &self,
+        _key: OptionalKey,
+        auth: Data<&AuthState>,
+        /// The link to expand, `http://` or `https://`.
+        url: Query<Option<String>>,
+        /// Most pages to fetch, 1–30 (default 10).
+        max_hops: Query<Option<String>>,
+    ) -> Result<Json<UnshortEnvelope>, UnshortError> {
+        if let AuthState::Rejected(reason) = *auth {
+            return Err(Failure::unauthorized(format!("API key is missing or invalid: {reason}")).into());
+        }
+        let (original, start) = parse_url(url.0)?;
+        let max_hops = parse_max_hops(max_hops.0)?;
+        let trace = self.unshortener.trace(&original, start, max_hops).await.map_err(|e| match e {
+            TraceError::Busy => Failure::new(FailureKind::Unavailable, e.to_string()),
+            TraceError::Client(_) => Failure::internal(&e),
+        })?;
+        Ok(Json(UnshortEnvelope { code: 0, msg: "成功".into(), data: view(&trace, &original) }))
+    }
+}
+
+fn parse_url(url: Option<String>) -> Result<(String, Url), Failure> {
+    let original = url.unwrap_or_default().trim().to_string();
+    if original.is_empty() {
+        return Err(Failure::bad_request("url is required"));
+    }
+    let scheme_ok = ["http://", "https://"]
+        .iter()
+        .any(|scheme| original.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme)));
+    if !scheme_ok {
+        return Err(Failure::bad_request("url must start with http:// or https://"));
+    }
+    if original.len() > MAX_URL {
+        return Err(Failure::bad_request(format!("url is longer than {MAX_URL} bytes")));
+    }
+    let parsed = Url::parse(&original).map_err(|e| Failure::bad_request(format!("url is not a valid URL: {e}")))?;
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Failure::bad_request("url has no host"));
+    }
+    Ok((original, parsed))
+}
+
+fn parse_max_hops(max_hops: Option<String>) -> Result<u32, Failure> {
+    let Some(raw) = max_hops.map(|m| m.trim().to_string()).filter(|m| !m.is_empty()) else {
+        return Ok(DEFAULT_MAX_HOPS);
+    };
+    match raw.parse::<u32>() {
+        Ok(hops @ 1..=MAX_HOPS) => Ok(hops),
+        _ => Err(Failure::bad_request(format!("max_hops must be an integer from 1 to {MAX_HOPS}, not `{raw}`"))),
+    }
+}
+
+fn view(trace: &Trace, original: &str) -> UnshortData {
+    let chain: Vec<ChainHop> = trace
+        .chain
+        .iter()
+        .map(|hop| ChainHop {
+            hop: hop.hop,
+            url: hop.url.clone(),
+            status: hop.status,
+            method: hop.method.clone(),
+            duration_ms: hop.duration_ms,
+            next: hop.next.clone(),
+            error: hop.error.clone(),
+        })
+        .collect();
+    let stop_reason = match trace.stop {
+        Stop::Final => "final",
+        Stop::MaxHops => "max_hops",
+        Stop::Loop => "loop",
+        Stop::Error => "error",
+    };
+    UnshortData {
+        // A cached trace may have been asked for with different spelling.
+        original_url: original.to_string(),
+        final_url: trace.final_url.clone(),
+        hops: chain.len() as u32,
+        total_time_ms: trace.total_time_ms,
+        is_redirect: chain.iter().any(|hop| hop.next.is_some()),
+        chain,
+        stop_reason: stop_reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_must_be_http_or_https() {
+        assert!(parse_url(None).is_err());
+        assert!(parse_url(Some("  ".into())).is_err());
+        assert!(parse_url(Some("ftp://a.example/".into())).is_err());
+        assert!(parse_url(Some("javascript:alert(1)".into())).is_err());
+        assert!(parse_url(Some("example.com".into())).is_err());
+        assert!(parse_url(Some("http://".into())).is_err());
+        assert_eq!(parse_url(Some(" HTTPS://a.example/x ".into())).unwrap().1.as_str(), "https://a.example/x");
+    }
+
+    #[test]
+    fn max_hops_defaults_to_10_within_1_to_30() {
+        assert_eq!(parse_max_hops(None).unwrap(), 10);
+        assert_eq!(parse_max_hops(Some("".into())).unwrap(), 10);
+        assert_eq!(parse_max_hops(Some("1".into())).unwrap(), 1);
+        assert_eq!(parse_max_hops(Some("30".into())).unwrap(), 30);
+        for bad in ["0", "31", "-1", "abc", "2.5"] {
+            assert!(parse_max_hops(Some(bad.into())).is_err(), "{bad}");
+        }
+    }
+}
