@@ -125,7 +125,22 @@ pub fn rasterise(svg: &str, scale: u8) -> Result<Vec<u8>, RenderError> {
         .ok_or_else(|| RenderError::Raster(format!("cannot allocate {}x{}", size.width(), size.height())))?;
     let transform = resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32);
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| RenderError::Raster(e.to_string()))
+    encode_png(pixmap).map_err(|e| RenderError::Raster(e.to_string()))
+}
+
+/// Encodes with the fast deflate: badges are flat colour, so it compresses
+/// them nearly as well as the default at a fraction of the time (the
+/// default took a third of a PNG request).
+fn encode_png(pixmap: resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let rgba = pixmap.take_demultiplied();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.write_header()?.write_image_data(&rgba)?;
+    Ok(out)
 }
 
 /// A strong ETag: a hash of the bytes and their length.
