@@ -4,7 +4,11 @@
 # the same with no_increment=1, and format=png — and each as a ratio to
 # /api/health. Needs `wrk` (Debian: apt-get install wrk).
 #
-#   host/benches/counter_load.sh [seconds-per-endpoint] [connections]
+#   host/benches/counter_load.sh [seconds-per-run] [connections] [rounds]
+#
+# Endpoints are measured in interleaved rounds (health, svg, …, health, svg,
+# …) and each reports its median round, so a noisy neighbour on a shared
+# machine skews all endpoints alike instead of whichever ran at the time.
 #
 # The server runs from a release build with metering off (limits would
 # otherwise answer 429 to the load), SQLite in a temporary data dir.
@@ -13,6 +17,7 @@ cd "$(dirname "$0")/../.."
 
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
+ROUNDS=${3:-3}
 PORT=${WAYMARK_BENCH_PORT:-18999}
 BASE="http://127.0.0.1:${PORT}"
 
@@ -42,19 +47,35 @@ to_ms() {
         else printf "%s", v }'
 }
 
+declare -A RESULTS # "name round" -> "rps p50 p99"
+for entry in "${ENDPOINTS[@]}"; do
+    wrk -t1 -c"$CONNECTIONS" -d2s "$BASE${entry#*|}" >/dev/null # warm-up
+done
+for round in $(seq 1 "$ROUNDS"); do
+    for entry in "${ENDPOINTS[@]}"; do
+        name=${entry%%|*}
+        path=${entry#*|}
+        out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$path")
+        rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+        p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+        p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+        errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+        if [ -n "$errors" ]; then echo "  ($errors non-2xx responses for $name)" >&2; fi
+        RESULTS["$name $round"]="$rps $p50 $p99"
+    done
+done
+
+# The median round of an endpoint (by req/s): "rps p50 p99".
+median() {
+    for round in $(seq 1 "$ROUNDS"); do echo "${RESULTS["$1 $round"]}"; done | sort -n -k1,1 | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2)'
+}
+
 printf "| endpoint | req/s | p50 ms | p99 ms | vs /api/health |\n|---|---:|---:|---:|---:|\n"
 HEALTH_RPS=""
 for entry in "${ENDPOINTS[@]}"; do
     name=${entry%%|*}
-    path=${entry#*|}
-    wrk -t1 -c"$CONNECTIONS" -d2s "$BASE$path" >/dev/null # warm-up
-    out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$path")
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-    errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+    read -r rps p50 p99 <<<"$(median "$name")"
     [ -z "$HEALTH_RPS" ] && HEALTH_RPS=$rps
     ratio=$(awk -v a="$rps" -v b="$HEALTH_RPS" 'BEGIN {printf "%.0f%%", 100 * a / b}')
     printf "| %s | %.0f | %s | %s | %s |\n" "$name" "$rps" "$p50" "$p99" "$ratio"
-    if [ -n "$errors" ]; then echo "  ($errors non-2xx responses for $name)" >&2; fi
 done

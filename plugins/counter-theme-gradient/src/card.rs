@@ -133,7 +133,7 @@ pub struct Scene {
     pub glow_motion: String,
 }
 
-/// Holes of a card's template: the title and the digit glyphs.
+/// Holes of a card's template: the title and the row of digits.
 const TITLE_HOLE: usize = 0;
 const DIGITS_HOLE: usize = 1;
 
@@ -153,7 +153,7 @@ pub fn render(input: &CounterInput, theme: &'static Theme) -> Result<RenderedSvg
     let mut svg = String::new();
     template.fill(&mut svg, |hole, out| match hole {
         TITLE_HOLE => out.push_str(&escape_text(&title(input))),
-        _ => out.push_str(&digits::defs(value, DIGITS_X, DIGITS_Y)),
+        _ => out.push_str(&digits::row(value, DIGITS_X, DIGITS_Y)),
     });
     Ok(RenderedSvg { svg, width: *width, height: HEIGHT, animated: input.animate })
 }
@@ -197,6 +197,7 @@ fn body(f: &Frame, p: &Palette, scene: &Scene) -> String {
             scene.glow_motion
         ),
         format!(r#"<clipPath id="cc"><rect {card}/></clipPath>"#),
+        digits::glyphs(),
         hole(DIGITS_HOLE).to_string(),
         scene.defs.clone(),
     ]

@@ -53,17 +53,20 @@ pub fn row_width(count: usize) -> f64 {
     if count == 0 { 0.0 } else { GLYPH_WIDTH + (count - 1) as f64 * ADVANCE }
 }
 
-/// `<defs>` content for `value` drawn with its first glyph box at (`x`, `y`):
-/// one `<path id="gD">` per digit 0–9, then the row `<g id="n">` of
-/// `<use>`s. Characters other than digits keep their cell but draw nothing.
-pub fn defs(value: &str, x: f64, y: f64) -> String {
+/// One `<path id="gD">` per digit 0–9 (the same for every count).
+pub fn glyphs() -> String {
     let mut out = String::new();
-    for d in '0'..='9' {
-        if let Some(path) = glyph(d) {
-            out.push_str(&format!(r#"<path id="g{d}" d="{path}"/>"#));
-        }
+    for (d, path) in GLYPHS.iter().enumerate() {
+        out.push_str(&format!(r#"<path id="g{d}" d="{path}"/>"#));
     }
-    out.push_str(&format!(r#"<g id="{ROW_ID}" transform="translate({} {})">"#, format_num(x), format_num(y)));
+    out
+}
+
+/// The row `<g id="n">` of `<use>`s placing `value` with its first glyph box
+/// at (`x`, `y`). Characters other than digits keep their cell but draw
+/// nothing.
+pub fn row(value: &str, x: f64, y: f64) -> String {
+    let mut out = format!(r#"<g id="{ROW_ID}" transform="translate({} {})">"#, format_num(x), format_num(y));
     for (i, c) in value.chars().enumerate() {
         if glyph(c).is_some() {
             out.push_str(&format!(r##"<use href="#g{c}" x="{}"/>"##, format_num(i as f64 * ADVANCE)));
@@ -91,7 +94,7 @@ mod tests {
 
     #[test]
     fn defs_define_each_glyph_once() {
-        let out = defs("1001", 0.0, 0.0);
+        let out = glyphs() + &row("1001", 0.0, 0.0);
         assert_eq!(out.matches(r#"id="g1""#).count(), 1);
         assert_eq!(out.matches(r#"id="g0""#).count(), 1);
         assert_eq!(out.matches(r#"<path id="g"#).count(), 10);

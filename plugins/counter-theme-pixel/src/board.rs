@@ -9,8 +9,6 @@ use std::fmt::Write;
 
 use waymark_plugin_sdk::counter_theme::CounterMode;
 
-use waymark_plugin_sdk::template::Memo;
-
 use crate::font::{self, Font, SEGMENT_GHOST};
 use crate::sprite::{CLEAR, Grid};
 
@@ -105,18 +103,11 @@ impl DigitRow {
     pub fn defs(&self, out: &mut String) {
         let style = self.style;
         if let Some(ghost) = style.ghost {
-            push_glyph(
-                style,
-                'g',
-                || {
-                    let data = Grid::parse(SEGMENT_GHOST).path_data(b'#', 0, 0);
-                    format!(r#"<path id="{}g" fill="{ghost}" d="{data}"/>"#, style.id)
-                },
-                out,
-            );
+            let data = Grid::parse(SEGMENT_GHOST).path_data(b'#', 0, 0);
+            let _ = write!(out, r#"<path id="{}g" fill="{ghost}" d="{data}"/>"#, style.id);
         }
         for c in '0'..='9' {
-            push_glyph(style, c, || glyph_def(style, c), out);
+            out.push_str(&glyph_def(style, c));
         }
     }
 }
@@ -155,21 +146,6 @@ fn glyph_def(style: &BoardStyle, c: char) -> String {
         DigitFx::Glow(colour) => format!(r#"<path fill="{colour}" d="{}"/>"#, halo(&glyph).path_data(b'#', -1, -1)),
     };
     format!(r#"<g id="{}{c}">{under}<path fill="{}" d="{ink}"/></g>"#, style.id, style.ink)
-}
-
-thread_local! {
-    /// Glyph definitions already drawn in this instance, by style id and
-    /// character: a handful of styles × 11 glyphs.
-    static GLYPHS: Memo<(&'static str, char), String> = Memo::new(256);
-}
-
-/// Appends the definition of `c` in `style` to `out`, drawing it with
-/// `draw` the first time.
-fn push_glyph(style: &'static BoardStyle, c: char, draw: impl FnOnce() -> String, out: &mut String) {
-    let glyph = GLYPHS.with(|memo| memo.get_or_try_insert((style.id, c), || Ok::<_, ()>(draw())));
-    if let Ok(glyph) = glyph {
-        out.push_str(&glyph);
-    }
 }
 
 /// The pixels next to (including diagonally) but not on the glyph, in a

@@ -257,11 +257,11 @@ pub struct Scene {
 /// The largest side the host accepts.
 const MAX_SIDE: i32 = 4096;
 
-/// The holes of a scene's [`Template`]: the title, the glyph definitions,
-/// then one per digit row in layer order.
+/// The holes of a scene's [`Template`]: the title, then one per digit row
+/// in layer order. The glyph definitions are part of the template: every
+/// digit is defined whatever the count.
 const TITLE_HOLE: usize = 0;
-const DEFS_HOLE: usize = 1;
-const FIRST_ROW_HOLE: usize = 2;
+const FIRST_ROW_HOLE: usize = 1;
 
 impl Scene {
     /// Renders the document for `text` (the padded count); `title` is the
@@ -281,7 +281,13 @@ impl Scene {
         }
         let (dx, dy) = (margin - left, margin - top);
         let mut body = String::new();
-        body.push(hole(DEFS_HOLE));
+        let mut glyphs = String::new();
+        for row in self.layers.iter().filter_map(|layer| layer.digits) {
+            row.defs(&mut glyphs);
+        }
+        if !glyphs.is_empty() {
+            let _ = write!(body, "<defs>{glyphs}</defs>");
+        }
         body.push_str(&self.card.grid(width, height).paths(self.palette, 0, 0));
         let mut rows = Vec::new();
         for layer in &self.layers {
@@ -332,7 +338,6 @@ impl Template {
         let mut svg = String::new();
         self.markup.fill(&mut svg, |hole, out| match hole {
             TITLE_HOLE => out.push_str(&escape_text(title)),
-            DEFS_HOLE => self.defs(out),
             row => {
                 if let Some(row) = self.rows.get(row - FIRST_ROW_HOLE) {
                     row.uses(text, out);
@@ -340,16 +345,6 @@ impl Template {
             }
         });
         RenderedSvg { svg, width: self.width, height: self.height, animated: self.animated }
-    }
-
-    fn defs(&self, out: &mut String) {
-        let mut glyphs = String::new();
-        for row in &self.rows {
-            row.defs(&mut glyphs);
-        }
-        if !glyphs.is_empty() {
-            let _ = write!(out, "<defs>{glyphs}</defs>");
-        }
     }
 }
 
