@@ -38,6 +38,8 @@ pub mod template;
 pub mod analytics_enricher;
 #[cfg(feature = "counter-theme")]
 pub mod counter_theme;
+#[cfg(feature = "unshort-rule")]
+pub mod html;
 #[cfg(feature = "qr-style")]
 pub mod qr_style;
 #[cfg(feature = "unshort-rule")]

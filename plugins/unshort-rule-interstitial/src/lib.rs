@@ -1,127 +1,72 @@
-//! `interstitial`: link wrappers and "you are leaving this site" pages that
-//! answer 200 with a warning and carry the destination in a query
-//! parameter of their own URL (`/l.php?u=`, `/url?q=`, `/away.php?to=`,
-//! `/redirect?url=` and the like). The destination must be an absolute
-//! http(s) URL; anything else is not followed.
+//! `interstitial`: link wrappers and "you are leaving this site" pages. They
+//! answer 200 with a warning (or a bare page) instead of redirecting, and
+//! carry the destination in a query parameter of their *own* URL:
+//! Facebook's `/l.php?u=`, Google's `/url?q=`, VK's `/away.php?to=`,
+//! YouTube's `/redirect?q=`, and the many `/out?url=`, `/go?to=` … kinds.
+//! A parameter counts only when it decodes to an absolute http(s) URL, so a
+//! site's own `/go?to=settings` is left alone.
+//!
+//! Failing that, a t.co-style page (a `<noscript>` meta refresh plus a
+//! `location.replace("…")` script) is recognised by its body.
+
+mod query;
+mod tco;
 
 use waymark_plugin_sdk::unshort_rule::*;
 
 pub struct Interstitial;
 
-/// Wrapper paths (the last path segment, lowercased) and the parameters
-/// that carry their destination, most specific first.
-const WRAPPERS: &[(&str, &[&str])] = &[
-    ("l.php", &["u"]),
-    ("l", &["u"]),
-    ("url", &["q", "url"]),
-    ("away.php", &["to"]),
-    ("away", &["to", "url"]),
-    ("redirect", GENERIC),
-    ("redir", GENERIC),
-    ("out", GENERIC),
-    ("go", GENERIC),
-    ("link", GENERIC),
-    ("leave", GENERIC),
-    ("exit", GENERIC),
-];
+/// The parameters most wrappers put their destination in, likeliest first.
+/// `q` comes last: elsewhere it is usually a search query.
+const GENERIC: &[&str] = &["url", "u", "to", "target", "dest", "destination", "link", "goto", "redirect", "q"];
 
-const GENERIC: &[&str] = &["url", "u", "to", "target", "dest", "destination", "link", "goto", "redirect"];
+/// Wrappers: last path segments (lowercased, `.php` and a trailing `/`
+/// ignored, so `l` covers `/l.php`, `/l/` and `/l`) and the parameters, in
+/// order of preference, that carry their destination.
+const WRAPPERS: &[(&[&str], &[&str])] = &[
+    (&["l"], &["u"]),
+    (&["url"], &["q", "url"]),
+    (&["away"], &["to"]),
+    (&["redirect", "redir", "out", "go", "link", "leave", "exit", "linkfilter"], GENERIC),
+];
 
 impl UnshortRule for Interstitial {
     fn rules() -> Vec<Provided> {
-        vec![provided("interstitial", "Link-wrapper interstitial")]
+        vec![provided("interstitial", "Interstitial page")]
     }
 
     fn detect(response: &HopResponse) -> Result<Option<NextHop>, String> {
-        Ok(destination(&response.url).map(|url| next(&url, "Interstitial")))
+        let found = wrapped_destination(&response.url).or_else(|| tco::destination(&body_text(response)));
+        Ok(found.map(|url| next(&url, "Interstitial")))
     }
 }
 
-/// The destination a wrapper URL carries, if it is one.
-pub fn destination(url: &str) -> Option<String> {
-    let without_fragment = url.split('#').next()?;
-    let (before, query) = without_fragment.split_once('?')?;
-    let path = before.split_once("://").map_or(before, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
-    let last = path.trim_end_matches('/').rsplit('/').next()?.to_ascii_lowercase();
-    let (_, names) = WRAPPERS.iter().find(|(segment, _)| *segment == last)?;
-    let params: Vec<(String, String)> = query
-        .split('&')
-        .filter_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            Some((percent_decode(name)?.to_ascii_lowercase(), percent_decode(value)?))
-        })
-        .collect();
+/// The destination a wrapper URL carries in its query, if it is one.
+pub fn wrapped_destination(url: &str) -> Option<String> {
+    let (path, query) = query::path_and_query(url);
+    let segment = path.strip_suffix('/').unwrap_or(path).rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+    let segment = segment.strip_suffix(".php").unwrap_or(&segment);
+    let (_, names) = WRAPPERS.iter().find(|(segments, _)| segments.contains(&segment))?;
     names.iter().find_map(|name| {
-        let value = params.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim())?;
-        let scheme_ok =
-            ["http://", "https://"].iter().any(|s| value.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
-        (scheme_ok && value.len() > 8).then(|| value.to_string())
+        // The first occurrence of each parameter (name in any case) decides.
+        let (_, value) = query::params(query).find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        decode_destination(value)
     })
 }
 
-/// `%XX` decoding of a query component (`+` stays `+`: in these wrappers
-/// the destination is percent-encoded, and a `+` in it is meant). `None`
-/// if the result is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        let hex = bytes.get(at + 1..at + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[at], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                at += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                at += 1;
-            }
-        }
+/// A parameter value as an absolute http(s) URL: percent-decoded once, or
+/// twice when the wrapper encoded it twice (`https%253A%252F%252F…`).
+fn decode_destination(value: &str) -> Option<String> {
+    let once = query::percent_decode(value);
+    if let Some(url) = query::absolute_http(&once) {
+        return Some(url.to_string());
     }
-    String::from_utf8(out).ok()
+    let twice = query::percent_decode(&once);
+    query::absolute_http(&twice).map(str::to_string)
 }
 
 waymark_plugin_sdk::register_unshort_rule!(Interstitial);
 waymark_plugin_sdk::manifest!("../waymark.toml");
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn known_wrappers() {
-        for (url, target) in [
-            (
-                "https://l.facebook.example/l.php?u=https%3A%2F%2Fdest.example%2Fa%3Fb%3D1&h=AT0",
-                "https://dest.example/a?b=1",
-            ),
-            ("https://www.google.example/url?sa=t&q=https://dest.example/x&usg=1", "https://dest.example/x"),
-            ("https://www.google.example/url?url=https%3A%2F%2Fdest.example%2F", "https://dest.example/"),
-            ("https://vk.example/away.php?to=http%3A%2F%2Fdest.example%2Fp&cc_key=", "http://dest.example/p"),
-            ("https://site.example/redirect?target=https://dest.example/", "https://dest.example/"),
-            ("https://site.example/out/?URL=HTTPS%3A%2F%2Fdest.example", "HTTPS://dest.example"),
-            (
-                "https://site.example/leave?foo=1&dest=https%3A%2F%2Fdest.example%2Fq%2Bplus#frag",
-                "https://dest.example/q+plus",
-            ),
-        ] {
-            assert_eq!(destination(url).as_deref(), Some(target), "{url}");
-        }
-    }
-
-    #[test]
-    fn not_wrappers() {
-        for url in [
-            "https://site.example/page?u=https://dest.example/",
-            "https://site.example/l.php?u=/relative",
-            "https://site.example/l.php?u=javascript%3Aalert(1)",
-            "https://site.example/url?q=search+terms",
-            "https://site.example/redirect",
-            "https://site.example/away.php?to=%FF%FE",
-            "not a url",
-        ] {
-            assert_eq!(destination(url), None, "{url}");
-        }
-    }
-}
+mod tests;
