@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use waymark::plugins::counter_theme::{self, Mode, ThemePlugin, ThemeRequest};
-use waymark::plugins::pool::{PoolSettings, Pooled};
+use waymark::plugins::counter_theme::{self, Mode, ThemeCalls, ThemePlugin, ThemeRequest};
+use waymark::plugins::pool::PoolSettings;
 use waymark::plugins::runtime::{Limits, Runtime};
 use waymark_plugin_sdk::counter_theme::{CounterInput, CounterMode, CounterTheme};
 
@@ -50,8 +50,10 @@ fn main() {
     let runtime = Arc::new(Runtime::new().unwrap());
     let component = runtime.compile(BASIC).unwrap();
     let limits = Limits { memory_bytes: 16 << 20, timeout: Duration::from_millis(50) };
-    let plugin =
-        |settings| ThemePlugin::new(Pooled::prepare(&runtime, "bench", &component, "0.1.0", limits, settings).unwrap());
+    // `plain` has no template: every call below goes into the plugin.
+    let plugin = |settings| {
+        ThemePlugin::new(ThemeCalls::prepare(&runtime, "bench", &component, "0.2.0", limits, settings).unwrap())
+    };
     let pooled = plugin(PoolSettings { max_idle: 8, recycle_after_calls: 10_000 });
     let fresh = plugin(PoolSettings { max_idle: 0, recycle_after_calls: 1 });
     let budget = Duration::from_secs(2);

@@ -38,10 +38,18 @@ pub fn escape_text(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            c if crate::template::is_marker(c) => push_char_ref(&mut out, c),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// `&#xNNNN;`: the same character to a reader of the document, but no
+/// longer a [`crate::template`] hole marker.
+fn push_char_ref(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let _ = write!(out, "&#x{:X};", c as u32);
 }
 
 /// Escapes `s` for use inside a quoted attribute value (either quote style).
@@ -62,6 +70,7 @@ pub fn escape_attr(s: &str) -> String {
             '\t' => out.push_str("&#9;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
+            c if crate::template::is_marker(c) => push_char_ref(&mut out, c),
             _ => out.push(c),
         }
     }
@@ -288,6 +297,7 @@ impl fmt::Display for Element {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Svg {
     root: Element,
+    /// The `<title>` content, as markup (already escaped).
     title: Option<String>,
     css: String,
 }
@@ -322,7 +332,15 @@ impl Svg {
     /// browsers show as a tooltip. Also marks the root `role="img"` so that
     /// an inlined badge is read as one image. Setting it again replaces it.
     pub fn title(mut self, text: &str) -> Self {
-        self.title = Some(text.to_string());
+        self.title = Some(escape_text(text));
+        self
+    }
+
+    /// Like [`Svg::title`] with content that is already markup: escaped
+    /// text holding [`crate::template`] markers, such as a counter
+    /// template's slots.
+    pub fn title_markup(mut self, markup: &str) -> Self {
+        self.title = Some(markup.to_string());
         self
     }
 
@@ -365,7 +383,7 @@ impl Svg {
             if !root.attrs.iter().any(|(name, _)| name == "role") {
                 root.set_attr("role", "img");
             }
-            head.push(Node::Element(Element::new("title").text(&title)));
+            head.push(Node::Element(Element::new("title").raw_child(&title)));
         }
         if !css.is_empty() {
             head.push(Node::Element(Element::new("style").raw_child(&css_cdata(&css))));
@@ -508,7 +526,10 @@ mod tests {
         assert_eq!(escape_text(input), "abcdefghijk");
         assert_eq!(escape_attr(input), "abcdefghijk");
         assert_eq!(escape_text("keep\t\n\r"), "keep\t\n\r");
-        assert_eq!(escape_text("\u{FFFD}\u{10FFFF}\u{E000}"), "\u{FFFD}\u{10FFFF}\u{E000}");
+        assert_eq!(escape_text("\u{FFFD}\u{10FFFF}\u{E100}"), "\u{FFFD}\u{10FFFF}\u{E100}");
+        // Template hole markers stay the same character, as a reference.
+        assert_eq!(escape_text("\u{E000}"), "&#xE000;");
+        assert_eq!(escape_attr("\u{E0FF}"), "&#xE0FF;");
     }
 
     #[test]

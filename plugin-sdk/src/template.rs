@@ -48,6 +48,13 @@ pub fn hole(index: usize) -> char {
     char::from_u32(FIRST_HOLE + (index % MAX_HOLES) as u32).unwrap_or('\u{e000}')
 }
 
+/// Whether `c` is a hole marker. Text from outside (a request's label)
+/// must never carry one into markup: [`crate::svg::escape_text`] and
+/// [`crate::svg::escape_attr`] write them as character references.
+pub fn is_marker(c: char) -> bool {
+    hole_index(c).is_some()
+}
+
 fn hole_index(c: char) -> Option<usize> {
     let code = c as u32;
     (FIRST_HOLE..FIRST_HOLE + MAX_HOLES as u32).contains(&code).then(|| (code - FIRST_HOLE) as usize)
@@ -87,6 +94,12 @@ impl Template {
                 fill(*index, out);
             }
         }
+    }
+
+    /// The markup pieces, each with the hole that follows it (none after
+    /// the last).
+    pub fn pieces(&self) -> impl Iterator<Item = (&str, Option<usize>)> + '_ {
+        self.pieces.iter().map(|(markup, hole)| (markup.as_str(), *hole))
     }
 
     /// The holes in the order they appear.

@@ -210,7 +210,10 @@ async fn enable_disable_reload_and_delete() {
 
     let (status, body) = send(server.post(&format!("/api/admin/plugins/{id}/reload")).bearer_auth(&token)).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["data"]["calls"], 2, "fresh counters: the reload's smoke test only: {body}");
+    assert_eq!(
+        body["data"]["calls"], 3,
+        "fresh counters: the reload's smoke test only (describe, render, template): {body}"
+    );
 
     let (status, body) = send(server.delete(&format!("/api/admin/plugins/{id}")).bearer_auth(&token)).await;
     assert_eq!(status, 400, "{body}");
@@ -372,4 +375,45 @@ async fn every_plugin_kind_loads_against_its_world() {
         assert_eq!(body["data"]["provides"][0]["key"], key);
         assert_eq!(body["data"]["calls"], 1, "describe() ran as the smoke test");
     }
+}
+
+/// A theme built against API 0.1.0 (render only, no templates) still loads
+/// and draws every count; the listing says which API it speaks.
+#[tokio::test]
+async fn a_theme_built_against_api_0_1_still_serves() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    let (status, body) = upload(&server, &token, component("theme_legacy")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["api"], "0.1.0");
+    for expected in ["legacy-0000001", "legacy-0000002"] {
+        let response = send_raw(server.get("/api/visits-counter?site=legacy&mode=total&theme=legacy")).await;
+        assert_eq!(response.status(), 200);
+        let svg = response.text().await.unwrap();
+        assert!(svg.contains(expected), "{svg}");
+        roxmltree::Document::parse(&svg).unwrap();
+    }
+    let list = listing(&server, &token).await;
+    let legacy = plugin(&list, "test.theme-legacy").unwrap();
+    assert_eq!(legacy["calls"].as_u64(), Some(1 + 1 + 2), "describe, the smoke test's render, two badges");
+}
+
+/// A 0.2.0 theme draws each shape once: counted visits are filled in by the
+/// host from its template, each showing its own count, with no call.
+#[tokio::test]
+async fn templated_themes_draw_each_shape_once() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    let calls = |list: &Value| plugin(list, "waymark.counter-theme-pixel").unwrap()["calls"].as_u64().unwrap();
+    let before = calls(&listing(&server, &token).await);
+    for n in 1..=8u64 {
+        let response = send_raw(server.get("/api/visits-counter?site=tpl&name=home&mode=total")).await;
+        assert_eq!(response.status(), 200);
+        let svg = response.text().await.unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let title = doc.descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text()).unwrap();
+        assert_eq!(title, format!("home: {n:07}"));
+    }
+    let after = calls(&listing(&server, &token).await);
+    assert_eq!(after - before, 1, "one template call for the shape, none per count");
 }

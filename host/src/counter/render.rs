@@ -99,16 +99,20 @@ impl Renderer {
             return Ok(image);
         }
         let request = ThemeRequest { animate: png_scale == 0, ..request };
-        let rendered = registry.render_theme(&request).await?;
+        let mut rendered = registry.render_theme(&request).await?;
         let bytes = if png_scale == 0 {
-            rendered.svg.into_bytes()
+            std::mem::take(&mut rendered.svg).into_bytes()
         } else {
-            let svg = rendered.svg;
+            let svg = std::mem::take(&mut rendered.svg);
             tokio::task::spawn_blocking(move || rasterise(&svg, png_scale))
                 .await
                 .map_err(|e| RenderError::Raster(e.to_string()))??
         };
-        let image = Image { etag: etag(&bytes).into(), bytes: Bytes::from(bytes) };
+        let tag = match rendered.fingerprint {
+            Some(fingerprint) if png_scale == 0 => etag_of(fingerprint, bytes.len()),
+            _ => etag(&bytes),
+        };
+        let image = Image { etag: tag.into(), bytes: Bytes::from(bytes) };
         if reuse == Reuse::Likely {
             self.cache.insert(key, image.clone());
         }
@@ -149,7 +153,12 @@ fn etag(bytes: &[u8]) -> String {
     // A fixed seed: the same bytes get the same tag on every replica. Not a
     // defence against forgery, only a cheap change detector.
     let hash = foldhash::quality::FixedState::with_seed(0x5741_594d_4152_4b21).hash_one(bytes);
-    format!("\"{hash:016x}{:08x}\"", bytes.len())
+    etag_of(hash, bytes.len())
+}
+
+/// A strong ETag from a hash that already identifies the bytes.
+fn etag_of(hash: u64, len: usize) -> String {
+    format!("\"{hash:016x}{len:08x}\"")
 }
 
 #[cfg(test)]

@@ -9,8 +9,14 @@ use super::error::LoadError;
 
 pub const SECTION: &str = "waymark-manifest";
 
-/// The plugin API versions this host loads. Plugins name theirs in `api`.
-pub const SUPPORTED_APIS: &[&str] = &["0.1.0"];
+/// The plugin API versions this host loads, oldest first. Plugins name
+/// theirs in `api`; each kind is versioned on its own (see `wit/README.md`).
+pub const SUPPORTED_APIS: &[(Kind, &[&str])] = &[
+    (Kind::CounterTheme, &["0.1.0", "0.2.0"]),
+    (Kind::QrStyle, &["0.1.0"]),
+    (Kind::UnshortRule, &["0.1.0"]),
+    (Kind::AnalyticsEnricher, &["0.1.0"]),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -22,6 +28,11 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The API versions of this kind that load.
+    pub fn supported_apis(self) -> &'static [&'static str] {
+        SUPPORTED_APIS.iter().find(|(kind, _)| *kind == self).map_or(&[], |(_, apis)| apis)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::CounterTheme => "counter-theme",
@@ -81,8 +92,14 @@ impl Manifest {
         if !id_ok {
             return bad("id must be 1-64 characters of a-z, 0-9, '.', '-', '_'".into());
         }
-        if !SUPPORTED_APIS.contains(&self.api.as_str()) {
-            return bad(format!("api {} is not supported (this host loads {})", self.api, SUPPORTED_APIS.join(", ")));
+        let supported = self.kind.supported_apis();
+        if !supported.contains(&self.api.as_str()) {
+            return bad(format!(
+                "api {} is not supported for {} plugins (this host loads {})",
+                self.api,
+                self.kind.as_str(),
+                supported.join(", ")
+            ));
         }
         if self.provides.is_empty() {
             return bad("provides must name at least one key".into());
@@ -149,6 +166,16 @@ mod tests {
         assert!(parse(&GOOD.replace("example.neon", "bad id!")).is_err());
         assert!(parse(&GOOD.replace("[\"neon\"]", "[]")).is_err());
         assert!(parse(&GOOD.replace("counter-theme", "screensaver")).is_err());
+    }
+
+    /// Kinds are versioned one by one: 0.2.0 exists only for counter themes.
+    #[test]
+    fn api_versions_are_per_kind() {
+        assert!(parse(&GOOD.replace("0.1.0", "0.2.0")).is_ok());
+        let qr = GOOD.replace("counter-theme", "qr-style");
+        assert!(parse(&qr).is_ok());
+        let error = parse(&qr.replace("0.1.0", "0.2.0")).unwrap_err().to_string();
+        assert!(error.contains("not supported for qr-style plugins"), "{error}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! - `runtime`: the wasmtime engine and the empty sandbox (the only module
 //!   that configures wasmtime).
-//! - `worlds`: host bindings of the WIT worlds in `wit/since_v0.1.0`.
+//! - `worlds`: host bindings of the WIT worlds in `wit/since_v*`.
 //! - `pool`: a loaded plugin with its warm instances, limits and counters.
 //! - `manifest`: the manifest embedded in each component.
 //! - `counter_theme` (and one module per kind): what products call.

@@ -18,7 +18,7 @@ use arc_swap::ArcSwap;
 use serde::Serialize;
 
 use super::config::PluginsConfig;
-use super::counter_theme::{self, Rendered, ThemePlugin, ThemeRequest};
+use super::counter_theme::{self, Rendered, ThemeCalls, ThemePlugin, ThemeRequest};
 use super::error::{CallError, LoadError};
 use super::manifest::{Kind, Manifest};
 use super::pool::{Pooled, World};
@@ -63,7 +63,7 @@ pub enum Body {
 impl Body {
     fn stats(&self) -> &super::pool::Stats {
         match self {
-            Body::CounterTheme(p) => &p.pool.stats,
+            Body::CounterTheme(p) => p.stats(),
             Body::QrStyle(p) => &p.stats,
             Body::UnshortRule(p) => &p.stats,
             Body::AnalyticsEnricher(p) => &p.stats,
@@ -72,7 +72,7 @@ impl Body {
 
     fn limits(&self) -> super::runtime::Limits {
         match self {
-            Body::CounterTheme(p) => p.pool.limits(),
+            Body::CounterTheme(p) => p.limits(),
             Body::QrStyle(p) => p.limits(),
             Body::UnshortRule(p) => p.limits(),
             Body::AnalyticsEnricher(p) => p.limits(),
@@ -171,10 +171,14 @@ impl Registry {
         let id = manifest.id.as_str();
         let api = manifest.api.as_str();
         let body = match manifest.kind {
-            Kind::CounterTheme => {
-                let pool = Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?;
-                Body::CounterTheme(ThemePlugin::new(pool))
-            }
+            Kind::CounterTheme => Body::CounterTheme(ThemePlugin::new(ThemeCalls::prepare(
+                &self.runtime,
+                id,
+                &component,
+                api,
+                limits,
+                settings,
+            )?)),
             Kind::QrStyle => Body::QrStyle(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?),
             Kind::UnshortRule => {
                 Body::UnshortRule(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
@@ -400,7 +404,7 @@ fn newest(candidates: &BTreeMap<Source, Arc<Loaded>>) -> Option<&Arc<Loaded>> {
 async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
     let smoke = |e: CallError| LoadError::SmokeTest(e.to_string());
     let provided = match body {
-        Body::CounterTheme(p) => describe(&p.pool).await?,
+        Body::CounterTheme(p) => p.describe().await.map_err(|e| LoadError::SmokeTest(format!("describe(): {e}")))?,
         Body::QrStyle(p) => describe(p).await?,
         Body::UnshortRule(p) => describe(p).await?,
         Body::AnalyticsEnricher(p) => describe(p).await?,
@@ -414,7 +418,7 @@ async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, Str
     }
     if let Body::CounterTheme(plugin) = body {
         for (key, _) in &provided {
-            counter_theme::render(plugin, &manifest.id, &ThemeRequest::sample(key)).await.map_err(smoke)?;
+            counter_theme::smoke_test(plugin, &manifest.id, &ThemeRequest::sample(key)).await.map_err(smoke)?;
         }
     }
     Ok(provided)

@@ -32,8 +32,9 @@ impl Runtime {
         // blocking a Tokio worker, and a stuck call can be abandoned.
         // Time limits: a ticker advances the epoch; each store gets a deadline.
         config.epoch_interruption(true);
-        // Plugins are untrusted: no threads, no shared memory.
-        config.wasm_threads(false);
+        // Plugins are untrusted: no threads, no shared memory. wasmtime is
+        // built without its `threads` feature, so a module using them fails
+        // to compile rather than relying on a switch here.
         let engine = Engine::new(&config).map_err(|e| LoadError::Storage(format!("wasmtime engine: {e}")))?;
         let ticker = engine.weak();
         std::thread::Builder::new()

@@ -38,6 +38,13 @@ impl Baseline {
         Ok(Baseline { svg: svg.as_bytes().into(), free })
     }
 
+    /// Whether the byte at `at` is a free position: in text or an attribute
+    /// value, outside references. Any letter or digit may replace a letter
+    /// or digit there (see [`Baseline::admits`]).
+    pub fn is_free(&self, at: usize) -> bool {
+        at < self.svg.len() && self.free[at / 64] & (1 << (at % 64)) != 0
+    }
+
     /// Whether `svg` is valid because it differs from this baseline only by
     /// letters and digits in place of letters and digits at free positions.
     /// `false` means "check it in full", not "invalid".

@@ -1,8 +1,9 @@
-//! Host bindings of the four plugin worlds of API 0.1.0, generated from
-//! `wit/since_v0.1.0`, and their [`World`] implementations.
+//! Host bindings of every plugin world this host loads, generated from
+//! `wit/since_v*`, and their [`World`] implementations.
 //!
-//! When API 0.2.0 arrives, its worlds get bindings of their own beside these
-//! and the kind adapters translate 0.1 calls into the newest types, so plugins
+//! A world that changed in a newer API version gets bindings beside the old
+//! ones (`counter_theme` for 0.1.0, `counter_theme_v0_2` for 0.2.0); the
+//! kind's adapter calls whichever a plugin was built against, so plugins
 //! built against 0.1.0 keep loading.
 
 use wasmtime::Store;
@@ -14,10 +15,10 @@ use super::runtime::Sandbox;
 /// Implements the `host` and `types` imports (identical in every world) and
 /// the [`World`] trait for one generated world.
 macro_rules! plugin_world {
-    ($module:ident, $world:literal, $bindings:ident, $pre:ident, $export:ident) => {
+    ($module:ident, $path:literal, $world:literal, $bindings:ident, $pre:ident, $export:ident) => {
         pub mod $module {
             wasmtime::component::bindgen!({
-                path: "../wit/since_v0.1.0",
+                path: $path,
                 world: $world,
                 exports: { default: async },
             });
@@ -67,14 +68,31 @@ macro_rules! plugin_world {
 
 plugin_world!(
     counter_theme,
+    "../wit/since_v0.1.0",
     "counter-theme-plugin",
     CounterThemePlugin,
     CounterThemePluginPre,
     waymark_plugin_counter_theme
 );
-plugin_world!(qr_style, "qr-style-plugin", QrStylePlugin, QrStylePluginPre, waymark_plugin_qr_style);
+plugin_world!(
+    counter_theme_v0_2,
+    "../wit/since_v0.2.0",
+    "counter-theme-plugin",
+    CounterThemePlugin,
+    CounterThemePluginPre,
+    waymark_plugin_counter_theme
+);
+plugin_world!(
+    qr_style,
+    "../wit/since_v0.1.0",
+    "qr-style-plugin",
+    QrStylePlugin,
+    QrStylePluginPre,
+    waymark_plugin_qr_style
+);
 plugin_world!(
     unshort_rule,
+    "../wit/since_v0.1.0",
     "unshort-rule-plugin",
     UnshortRulePlugin,
     UnshortRulePluginPre,
@@ -82,6 +100,7 @@ plugin_world!(
 );
 plugin_world!(
     analytics_enricher,
+    "../wit/since_v0.1.0",
     "analytics-enricher-plugin",
     AnalyticsEnricherPlugin,
     AnalyticsEnricherPluginPre,

@@ -1,6 +1,6 @@
 //! The card every gradient theme shares: its size, the gradient background,
 //! the glowing digit row, the border, and small builders for gradients and
-//! motion. A theme supplies a [`Palette`] and a [`Scene`]; [`render`] puts
+//! motion. A theme supplies a [`Palette`] and a [`Scene`]; [`template`] puts
 //! the document together.
 //!
 //! Layout, left to right: a 44-unit square holding the theme's emblem, then
@@ -9,7 +9,7 @@
 
 use crate::digits;
 use crate::themes::Theme;
-use waymark_plugin_sdk::counter_theme::{CounterInput, RenderedSvg};
+use waymark_plugin_sdk::counter_theme::{CounterShape, Slot, SvgTemplate, slot_marker, svg_template};
 use waymark_plugin_sdk::svg::{Svg, escape_text, format_num};
 use waymark_plugin_sdk::template::{Memo, Template, hole};
 
@@ -143,19 +143,19 @@ thread_local! {
     static CARDS: Memo<(&'static str, usize, bool), (Template, u32)> = Memo::new(64);
 }
 
-/// Draws `input` in `theme`.
-pub fn render(input: &CounterInput, theme: &'static Theme) -> Result<RenderedSvg, String> {
-    let value = input.display_value.as_str();
-    let count = value.chars().count();
+/// The counter template of `shape` in `theme`: the drawn card with the
+/// title and digit slots filled in.
+pub fn template(shape: &CounterShape, theme: &'static Theme) -> Result<SvgTemplate, String> {
+    let count = usize::from(shape.digits);
     let card = CARDS
-        .with(|memo| memo.get_or_try_insert((theme.key, count, input.animate), || draw(theme, count, input.animate)))?;
+        .with(|memo| memo.get_or_try_insert((theme.key, count, shape.animate), || draw(theme, count, shape.animate)))?;
     let (template, width) = &*card;
     let mut svg = String::new();
     template.fill(&mut svg, |hole, out| match hole {
-        TITLE_HOLE => out.push_str(&escape_text(&title(input))),
-        _ => out.push_str(&digits::row(value, DIGITS_X, DIGITS_Y)),
+        TITLE_HOLE => out.push_str(&title(&shape.label)),
+        _ => out.push_str(&digits::row(count, DIGITS_X, DIGITS_Y)),
     });
-    Ok(RenderedSvg { svg, width: *width, height: HEIGHT, animated: input.animate })
+    Ok(svg_template(&svg, *width, HEIGHT, shape.animate))
 }
 
 /// The card for `count` digits with holes for the title and the digits.
@@ -167,17 +167,21 @@ fn draw(theme: &Theme, count: usize, animate: bool) -> Result<(Template, u32), S
     }
     let scene = (theme.scene)(&frame);
     let svg = Svg::new(width, HEIGHT)
-        .title(&hole(TITLE_HOLE).to_string())
+        .title_markup(&hole(TITLE_HOLE).to_string())
         .raw_child(&body(&frame, &theme.palette, &scene))
         .finish();
     Ok((Template::parse(&svg), width))
 }
 
-/// The accessible title: the (shortened) label and the count.
-fn title(input: &CounterInput) -> String {
-    let label: String = input.label.chars().take(16).collect();
-    let label = label.trim();
-    if label.is_empty() { input.display_value.clone() } else { format!("{label}: {}", input.display_value) }
+/// The accessible title, as markup: the (shortened) label and the count's
+/// slot.
+fn title(label: &str) -> String {
+    let label: String = label.chars().take(16).collect();
+    let count = slot_marker(Slot::DisplayValue);
+    match label.trim() {
+        "" => count.to_string(),
+        label => format!("{}: {count}", escape_text(label)),
+    }
 }
 
 /// Everything inside `<svg>`: defs, card, theme layers, digits, border.

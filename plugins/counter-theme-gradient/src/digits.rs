@@ -9,6 +9,7 @@
 //! keeps badges of one width the same length whatever the count, so the
 //! host can check a fresh one against the last instead of in full.
 
+use waymark_plugin_sdk::counter_theme::{Slot, slot_marker};
 use waymark_plugin_sdk::svg::format_num;
 
 /// Width of a glyph's box in user units (the stroke reaches beyond it by
@@ -43,7 +44,8 @@ const GLYPHS: [&str; 10] = [
 ];
 
 /// The path data of digit `c`, or `None` for anything but `0`–`9`.
-pub fn glyph(c: char) -> Option<&'static str> {
+#[cfg(test)]
+fn glyph(c: char) -> Option<&'static str> {
     c.to_digit(10).map(|d| GLYPHS[d as usize])
 }
 
@@ -62,15 +64,14 @@ pub fn glyphs() -> String {
     out
 }
 
-/// The row `<g id="n">` of `<use>`s placing `value` with its first glyph box
-/// at (`x`, `y`). Characters other than digits keep their cell but draw
-/// nothing.
-pub fn row(value: &str, x: f64, y: f64) -> String {
+/// The row `<g id="n">` of `<use>`s placing `count` digits with the first
+/// glyph box at (`x`, `y`), each glyph reference ending in its digit's
+/// template slot for the host to fill.
+pub fn row(count: usize, x: f64, y: f64) -> String {
     let mut out = format!(r#"<g id="{ROW_ID}" transform="translate({} {})">"#, format_num(x), format_num(y));
-    for (i, c) in value.chars().enumerate() {
-        if glyph(c).is_some() {
-            out.push_str(&format!(r##"<use href="#g{c}" x="{}"/>"##, format_num(i as f64 * ADVANCE)));
-        }
+    for i in 0..count {
+        let digit = slot_marker(Slot::Digit(u8::try_from(i).unwrap_or(u8::MAX)));
+        out.push_str(&format!(r##"<use href="#g{digit}" x="{}"/>"##, format_num(i as f64 * ADVANCE)));
     }
     out.push_str("</g>");
     out
@@ -94,12 +95,13 @@ mod tests {
 
     #[test]
     fn defs_define_each_glyph_once() {
-        let out = glyphs() + &row("1001", 0.0, 0.0);
+        let out = glyphs() + &row(4, 0.0, 0.0);
         assert_eq!(out.matches(r#"id="g1""#).count(), 1);
         assert_eq!(out.matches(r#"id="g0""#).count(), 1);
         assert_eq!(out.matches(r#"<path id="g"#).count(), 10);
         assert_eq!(out.matches("<use").count(), 4);
-        assert!(out.contains(r##"<use href="#g1" x="48"/>"##), "{out}");
+        let last = slot_marker(Slot::Digit(3));
+        assert!(out.contains(&format!(r##"<use href="#g{last}" x="48"/>"##)), "{out}");
     }
 
     #[test]

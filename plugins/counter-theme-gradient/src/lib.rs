@@ -21,8 +21,12 @@ impl CounterTheme for Gradient {
     }
 
     fn render(input: &CounterInput) -> Result<RenderedSvg, String> {
-        let theme = themes::find(&input.theme).ok_or_else(|| format!("unknown theme {:?}", input.theme))?;
-        card::render(input, theme)
+        render_with_template::<Self>(input)
+    }
+
+    fn template(shape: &CounterShape) -> Result<Option<SvgTemplate>, String> {
+        let theme = themes::find(&shape.theme).ok_or_else(|| format!("unknown theme {:?}", shape.theme))?;
+        card::template(shape, theme).map(Some)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use waymark_plugin_sdk::counter_theme::CounterMode;
+use waymark_plugin_sdk::counter_theme::{CounterMode, Slot, slot_marker};
 
 use crate::font::{self, Font, SEGMENT_GHOST};
 use crate::sprite::{CLEAR, Grid};
@@ -81,15 +81,27 @@ impl DigitRow {
     /// One `<use>` per character of `text` (a ghost cell first when the
     /// style has one), offset by the layer position `(dx, dy)`.
     pub fn uses(&self, text: &str, out: &mut String) {
+        self.cells(text.chars().map(|c| c.is_ascii_digit().then_some(c)), out);
+    }
+
+    /// Like [`DigitRow::uses`] for `count` digits not known yet: each glyph
+    /// reference ends in the slot of its digit, for the host to fill.
+    pub fn slots(&self, count: usize, out: &mut String) {
+        let digit = |i: usize| slot_marker(Slot::Digit(u8::try_from(i).unwrap_or(u8::MAX)));
+        self.cells((0..count).map(|i| Some(digit(i))), out);
+    }
+
+    /// A cell per item, drawing glyph `c` for `Some(c)`.
+    fn cells(&self, glyphs: impl Iterator<Item = Option<char>>, out: &mut String) {
         let style = self.style;
         let advance = style.font.width + style.font.gap;
-        for (index, c) in text.chars().enumerate() {
+        for (index, glyph) in glyphs.enumerate() {
             let cell_x = self.x + index as i32 * advance;
             let y = self.y;
             if style.ghost.is_some() {
                 let _ = write!(out, r##"<use href="#{}g" x="{cell_x}" y="{y}"/>"##, style.id);
             }
-            if c.is_ascii_digit() {
+            if let Some(c) = glyph {
                 let _ = write!(out, r##"<use href="#{}{c}" x="{cell_x}" y="{y}"/>"##, style.id);
             }
         }

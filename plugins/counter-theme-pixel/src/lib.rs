@@ -25,17 +25,20 @@ impl CounterTheme for PixelBoards {
     }
 
     fn render(input: &CounterInput) -> Result<RenderedSvg, String> {
-        let theme = themes::find(&input.theme).ok_or_else(|| format!("unknown theme {:?}", input.theme))?;
-        let digits = input.display_value.chars().count();
-        let template = templates::get(theme, digits, input.mode, input.animate)?;
-        Ok(template.fill(&input.display_value, &title(input)))
+        render_with_template::<Self>(input)
+    }
+
+    fn template(shape: &CounterShape) -> Result<Option<SvgTemplate>, String> {
+        let theme = themes::find(&shape.theme).ok_or_else(|| format!("unknown theme {:?}", shape.theme))?;
+        let digits = usize::from(shape.digits);
+        let art = templates::get(theme, digits, shape.mode, shape.animate)?;
+        Ok(Some(art.slotted(&title_label(&shape.label), digits)))
     }
 }
 
-/// The accessible name: the label (shortened) and the count.
-fn title(input: &CounterInput) -> String {
-    let label: String = input.label.trim().chars().take(40).collect();
-    if label.is_empty() { input.display_value.clone() } else { format!("{label}: {}", input.display_value) }
+/// The label as the accessible name shows it: trimmed and shortened.
+fn title_label(label: &str) -> String {
+    label.trim().chars().take(40).collect()
 }
 
 waymark_plugin_sdk::register_counter_theme!(PixelBoards);

@@ -14,9 +14,9 @@
 
 use std::fmt::Write;
 
-use waymark_plugin_sdk::counter_theme::RenderedSvg;
+use waymark_plugin_sdk::counter_theme::{RenderedSvg, Slot, SvgTemplate, slot_marker, svg_template};
 use waymark_plugin_sdk::svg::{Svg, escape_text, format_num};
-use waymark_plugin_sdk::template::{Template as SvgTemplate, hole};
+use waymark_plugin_sdk::template::{Template as Markup, hole};
 
 use crate::board::DigitRow;
 use crate::sprite::{CLEAR, Grid, Palette, split_frames};
@@ -300,10 +300,10 @@ impl Scene {
         let svg = Svg::new(pixel_width as u32, pixel_height as u32)
             .attr("viewBox", format!("0 0 {width} {height}"))
             .attr("shape-rendering", "crispEdges")
-            .title(&hole(TITLE_HOLE).to_string())
+            .title_markup(&hole(TITLE_HOLE).to_string())
             .raw_child(&body)
             .finish();
-        let markup = SvgTemplate::parse(&svg);
+        let markup = Markup::parse(&svg);
         Ok(Template { markup, rows, width: pixel_width as u32, height: pixel_height as u32, animated: animate })
     }
 
@@ -321,10 +321,11 @@ impl Scene {
     }
 }
 
-/// A rendered scene with holes for what changes from one count to the
-/// next. Filling it costs a few string copies instead of a full drawing.
+/// A rendered scene with holes for the title and the digits. Filling them
+/// costs a few string copies instead of a full drawing; turning them into
+/// slots ([`Template::slotted`]) lets the host do even that.
 pub struct Template {
-    markup: SvgTemplate,
+    markup: Markup,
     /// The digit rows, in hole order.
     rows: Vec<DigitRow>,
     width: u32,
@@ -345,6 +346,27 @@ impl Template {
             }
         });
         RenderedSvg { svg, width: self.width, height: self.height, animated: self.animated }
+    }
+
+    /// The counter template for `digits` digits whose title reads
+    /// `{label}: {count}` (just the count without a label).
+    pub fn slotted(&self, label: &str, digits: usize) -> SvgTemplate {
+        let count = slot_marker(Slot::DisplayValue);
+        let mut svg = String::new();
+        self.markup.fill(&mut svg, |hole, out| match hole {
+            TITLE_HOLE if label.is_empty() => out.push(count),
+            TITLE_HOLE => {
+                out.push_str(&escape_text(label));
+                out.push_str(": ");
+                out.push(count);
+            }
+            row => {
+                if let Some(row) = self.rows.get(row - FIRST_ROW_HOLE) {
+                    row.slots(digits, out);
+                }
+            }
+        });
+        svg_template(&svg, self.width, self.height, self.animated)
     }
 }
 

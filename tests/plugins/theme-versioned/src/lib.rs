@@ -33,7 +33,7 @@ const MANIFEST: &str = concat!(
     env!("FIXTURE_VERSION"),
     ".0.0\"\n",
     "kind = \"counter-theme\"\n",
-    "api = \"0.1.0\"\n",
+    "api = \"0.2.0\"\n",
     "provides = [\"versioned\"]\n",
     "description = \"Test fixture: draws its build version next to the count.\"\n",
 );

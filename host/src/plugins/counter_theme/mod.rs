@@ -1,0 +1,187 @@
+//! Counter themes: what the visits-counter calls to draw a badge, and the
+//! checks a theme's output must pass before it reaches a client.
+//!
+//! A badge is drawn one of two ways. A theme built against API 0.2.0 may
+//! hand over a template per shape ([`template`]): the host keeps it and
+//! fills in each count itself. Otherwise the plugin's `render` draws every
+//! badge and [`check`] vets it.
+
+mod calls;
+mod check;
+pub mod template;
+
+use std::sync::Arc;
+
+pub use self::calls::ThemeCalls;
+use self::check::Baselines;
+use self::template::{CheckedTemplate, Shape, Templates};
+use super::error::CallError;
+use super::pool::Stats;
+use super::runtime::Limits;
+
+/// A loaded theme plugin: its instances, the templates it drew and the
+/// documents it drew that passed the full check.
+pub struct ThemePlugin {
+    calls: ThemeCalls,
+    templates: Templates,
+    baselines: Baselines,
+}
+
+impl ThemePlugin {
+    pub fn new(calls: ThemeCalls) -> Self {
+        Self { calls, templates: Templates::default(), baselines: Baselines::default() }
+    }
+
+    pub fn stats(&self) -> &Stats {
+        self.calls.stats()
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.calls.limits()
+    }
+
+    /// The plugin's `describe`: (key, display name) pairs.
+    pub async fn describe(&self) -> Result<Vec<(String, String)>, CallError> {
+        self.calls.describe().await
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Daily,
+    Total,
+}
+
+/// One badge to draw.
+#[derive(Debug, Clone)]
+pub struct ThemeRequest {
+    pub theme: String,
+    pub value: u64,
+    pub length: u8,
+    pub mode: Mode,
+    pub label: String,
+    pub animate: bool,
+    pub params: Vec<(String, String)>,
+}
+
+impl ThemeRequest {
+    /// What the load-time smoke test draws with every provided theme.
+    pub fn sample(theme: &str) -> Self {
+        Self {
+            theme: theme.to_string(),
+            value: 1234,
+            length: 7,
+            mode: Mode::Total,
+            label: "smoke".into(),
+            animate: true,
+            params: Vec::new(),
+        }
+    }
+}
+
+/// A theme's checked output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub svg: String,
+    pub width: u32,
+    pub height: u32,
+    pub animated: bool,
+    /// A hash that identifies `svg`, when known without hashing it (a
+    /// filled template: the template's and the count's).
+    pub fingerprint: Option<u64>,
+}
+
+/// The value zero-padded to `length` digits; a wider value is shown whole.
+pub fn display_value(value: u64, length: u8) -> String {
+    format!("{value:0width$}", width = length as usize)
+}
+
+/// Draws one badge with `plugin`: from its template for this shape if it
+/// has one, else with its `render`, checked.
+pub async fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<Rendered, CallError> {
+    let display = display_value(request.value, request.length);
+    if let Some(template) = template(plugin, id, &Shape::of(request, display.len())).await?
+        && let Some(rendered) = template.fill(&display)
+    {
+        return Ok(rendered);
+    }
+    render_by_call(plugin, id, request).await
+}
+
+/// Both ways a badge can be drawn must work and agree: `render`, and the
+/// template (if the theme has one) filled with the same value. Run on every
+/// theme before its plugin may serve.
+pub async fn smoke_test(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
+    let drawn = render_by_call(plugin, id, request).await?;
+    let display = display_value(request.value, request.length);
+    let Some(template) = template(plugin, id, &Shape::of(request, display.len())).await? else {
+        return Ok(());
+    };
+    match template.fill(&display) {
+        Some(filled) if filled.svg == drawn.svg => Ok(()),
+        _ => Err(CallError::InvalidOutput {
+            plugin: id.to_string(),
+            detail: format!(
+                "theme {}: its template filled with {display} differs from what render draws",
+                request.theme
+            ),
+        }),
+    }
+}
+
+/// The plugin's `render`, checked.
+async fn render_by_call(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<Rendered, CallError> {
+    let checked = match plugin.calls.render(request).await? {
+        Ok(raw) => plugin
+            .baselines
+            .check(&request.theme, &raw.svg, raw.width, raw.height)
+            .map(|()| Rendered {
+                svg: raw.svg,
+                width: raw.width,
+                height: raw.height,
+                animated: raw.animated,
+                fingerprint: None,
+            })
+            .map_err(|detail| CallError::InvalidOutput { plugin: id.to_string(), detail }),
+        Err(detail) => Err(CallError::Reported { plugin: id.to_string(), detail: truncate(&detail) }),
+    };
+    if let Err(error) = &checked {
+        plugin.calls.record_invalid(error);
+    }
+    checked
+}
+
+/// The plugin's checked template for `shape`, asked for once and kept.
+/// `None`: the theme draws this shape with `render`.
+async fn template(plugin: &ThemePlugin, id: &str, shape: &Shape) -> Result<Option<Arc<CheckedTemplate>>, CallError> {
+    if let Some(known) = plugin.templates.get(shape) {
+        return Ok(known);
+    }
+    let checked = match plugin.calls.template(shape).await? {
+        Ok(None) => Ok(None),
+        Ok(Some(raw)) => CheckedTemplate::check(raw, shape.digits).map(|t| Some(Arc::new(t))).map_err(|detail| {
+            CallError::InvalidOutput { plugin: id.to_string(), detail: format!("template: {detail}") }
+        }),
+        Err(detail) => Err(CallError::Reported { plugin: id.to_string(), detail: truncate(&detail) }),
+    };
+    match &checked {
+        Ok(template) => plugin.templates.insert(shape.clone(), template.clone()),
+        Err(error) => plugin.calls.record_invalid(error),
+    }
+    checked
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_without_truncating() {
+        assert_eq!(display_value(42, 7), "0000042");
+        assert_eq!(display_value(123_456_789, 4), "123456789");
+    }
+}
