@@ -84,7 +84,7 @@ impl Renderer {
         png_scale: u8,
         reuse: Reuse,
     ) -> Result<Image, RenderError> {
-        let key = Key {
+        let key = (reuse == Reuse::Likely).then(|| Key {
             theme: request.theme.clone(),
             value: request.value,
             length: request.length,
@@ -92,10 +92,8 @@ impl Renderer {
             label: request.label.clone(),
             png_scale,
             generation: registry.generation(),
-        };
-        if reuse == Reuse::Likely
-            && let Some(image) = self.cache.get(&key)
-        {
+        });
+        if let Some(image) = key.as_ref().and_then(|key| self.cache.get(key)) {
             return Ok(image);
         }
         let request = ThemeRequest { animate: png_scale == 0, ..request };
@@ -113,7 +111,7 @@ impl Renderer {
             _ => etag(&bytes),
         };
         let image = Image { etag: tag.into(), bytes: Bytes::from(bytes) };
-        if reuse == Reuse::Likely {
+        if let Some(key) = key {
             self.cache.insert(key, image.clone());
         }
         Ok(image)

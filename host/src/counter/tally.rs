@@ -70,7 +70,8 @@ impl Tallies {
     /// the counter as it stands afterwards.
     pub async fn visit(&self, site: &str, name: &str, increment: bool) -> Result<Record, sqlx::Error> {
         let key = (site.to_string(), name.to_string());
-        let today = self.clock.today().format("%Y-%m-%d").to_string();
+        // `NaiveDate`'s Display is `YYYY-MM-DD`, without parsing a format.
+        let today = self.clock.today().to_string();
         if self.needs_sync(&key) {
             self.sync(&key).await?;
         }
