@@ -14,6 +14,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
+use crate::http::config::HttpConfig;
 use crate::metering::MeteringConfig;
 use crate::plugins::PluginsConfig;
 use crate::unshort::UnshortConfig;
@@ -53,6 +54,8 @@ pub struct Config {
     pub log: String,
     /// `text` for people, `json` for log shippers.
     pub log_format: LogFormat,
+    /// Connection and request-read limits against slow or numerous clients.
+    pub http: HttpConfig,
     pub auth: AuthConfig,
     pub metering: MeteringConfig,
     pub plugins: PluginsConfig,
@@ -67,11 +70,17 @@ pub struct CounterConfig {
     /// several replicas, how stale another replica's visits may look).
     /// Visits are also written on shutdown.
     pub flush_interval_ms: u64,
+    /// A counter nobody visited or read for this long, with every visit
+    /// written, is dropped from memory (it is read back when next used).
+    pub cache_idle_secs: u64,
+    /// At most this many counters are kept in memory beyond those with
+    /// visits not yet written; past it, every written counter is dropped.
+    pub max_cached_counters: usize,
 }
 
 impl Default for CounterConfig {
     fn default() -> Self {
-        Self { flush_interval_ms: 1000 }
+        Self { flush_interval_ms: 1000, cache_idle_secs: 300, max_cached_counters: 100_000 }
     }
 }
 
@@ -113,6 +122,7 @@ impl Default for Config {
             shutdown_grace_secs: 10,
             log: "info".into(),
             log_format: LogFormat::Text,
+            http: HttpConfig::default(),
             auth: AuthConfig::default(),
             metering: MeteringConfig::default(),
             plugins: PluginsConfig::default(),
@@ -198,8 +208,9 @@ impl Config {
                 reason: "token lifetimes must be greater than 0".into(),
             });
         }
-        self.metering
+        self.http
             .validate()
+            .and_then(|()| self.metering.validate())
             .and_then(|()| self.plugins.validate())
             .and_then(|()| self.unshort.validate())
             .map_err(|(key, reason)| ConfigError::Invalid { key, reason })

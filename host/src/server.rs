@@ -4,9 +4,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use poem::listener::TcpAcceptor;
 use poem::middleware::CatchPanic;
-use poem::{Endpoint, EndpointExt, Route, Server};
+use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::accounts::pingoo_api::PingooAuthApi;
@@ -17,8 +16,9 @@ use crate::config::{Config, ConfigError};
 use crate::counter::api::CounterApi;
 use crate::counter::page::{self as counter_page, Gallery};
 use crate::counter::render::Renderer;
-use crate::counter::tally::Tallies;
+use crate::counter::tally::{Retention, Tallies};
 use crate::http::pipeline::Pipeline;
+use crate::http::serve::serve;
 use crate::http::system_api::SystemApi;
 use crate::metering::Meter;
 use crate::plugins::admin_api::AdminPluginsApi;
@@ -77,7 +77,11 @@ impl App {
         let registry = Registry::new(config.plugins.clone())?;
         let plugins = Plugins::start(registry, db.clone(), plugins_dir).await;
         let flush_every = Duration::from_millis(config.counter.flush_interval_ms);
-        let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every));
+        let retention = Retention {
+            idle: Duration::from_secs(config.counter.cache_idle_secs),
+            max_counters: config.counter.max_cached_counters,
+        };
+        let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every, retention));
         let renderer = Arc::new(Renderer::default());
         let unshortener = Arc::new(Unshortener::new(config.unshort.clone(), plugins.clone())?);
         Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer, unshortener })
@@ -120,6 +124,8 @@ impl App {
             meter: self.meter.clone(),
             max_body_bytes: self.config.max_body_bytes,
             max_upload_bytes: self.config.plugins.max_upload_bytes,
+            body_idle_timeout: self.config.http.body_idle_timeout(),
+            body_read_timeout: self.config.http.body_read_timeout(),
             trusted_proxies: self.config.trusted_proxies.clone(),
         });
         let gallery = Arc::new(Gallery {
@@ -149,8 +155,6 @@ impl App {
             .await
             .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
         let local = listener.local_addr().map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
-        let acceptor = TcpAcceptor::from_tokio(listener)
-            .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
         tracing::info!(address = %local, "listening on {local}");
 
         let meter = self.meter.clone();
@@ -173,9 +177,8 @@ impl App {
         let watchers = self.plugins.spawn_watchers();
 
         let grace = Duration::from_secs(self.config.shutdown_grace_secs);
-        let result = Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(grace))
-            .await;
+        let trusted = self.config.trusted_proxies.clone();
+        serve(listener, self.endpoint(), &self.config.http, trusted, shutdown, grace).await;
         flusher.abort();
         counter_flusher.abort();
         watchers.iter().for_each(|w| w.abort());
@@ -183,7 +186,7 @@ impl App {
         self.tallies.flush().await;
         self.db.pool.close().await;
         tracing::info!("stopped");
-        result.map_err(|source| StartError::Listen { addr: local.to_string(), source })
+        Ok(())
     }
 }
 

@@ -7,9 +7,11 @@ mod support;
 
 mod accounts_pingoo;
 mod accounts_urlplus;
+mod body_limits;
 mod counter;
 mod metering;
 mod operator;
 mod plugins;
 mod robustness;
+mod slow_clients;
 mod unshort;

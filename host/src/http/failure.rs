@@ -13,6 +13,8 @@ pub enum FailureKind {
     MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
+    /// The client sent its request body too slowly.
+    RequestTimeout,
     /// A per-second or per-minute limit.
     RateLimited,
     /// A daily quota.
@@ -33,6 +35,7 @@ impl FailureKind {
             FailureKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             FailureKind::Conflict => StatusCode::CONFLICT,
             FailureKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            FailureKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             FailureKind::RateLimited | FailureKind::QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
             FailureKind::PluginFailed => StatusCode::BAD_GATEWAY,
             FailureKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -50,6 +53,7 @@ impl FailureKind {
             StatusCode::METHOD_NOT_ALLOWED => FailureKind::MethodNotAllowed,
             StatusCode::CONFLICT => FailureKind::Conflict,
             StatusCode::PAYLOAD_TOO_LARGE => FailureKind::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => FailureKind::RequestTimeout,
             StatusCode::TOO_MANY_REQUESTS => FailureKind::RateLimited,
             StatusCode::SERVICE_UNAVAILABLE => FailureKind::Unavailable,
             s if s.is_client_error() => FailureKind::BadRequest,

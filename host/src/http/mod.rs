@@ -1,11 +1,14 @@
 //! The HTTP side: surfaces and their envelopes, credentials, client IPs, and
 //! the pipeline every `/api` request passes through.
 
+mod body;
 pub mod client_ip;
+pub mod config;
 pub mod credentials;
 pub mod envelope;
 mod failure;
 pub mod pipeline;
+pub mod serve;
 mod surface;
 pub mod system_api;
 

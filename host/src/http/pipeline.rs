@@ -1,5 +1,7 @@
 //! What every `/api` request goes through before and after its handler, in
-//! order: surface → body limit → credential → metering → handler → envelope.
+//! order: surface → credential → admin role → metering → body bounds →
+//! handler → envelope. Only the handler reads the body, and only after all
+//! that was decided from the head.
 //!
 //! Errors raised anywhere on the way (a bad body, an unknown route, a refused
 //! credential, a full quota, a handler's own error) leave in the envelope of
@@ -9,16 +11,19 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use ipnet::IpNet;
-use poem::error::ReadBodyError;
-use poem::http::{HeaderValue, StatusCode};
-use poem::{Body, Endpoint, IntoResponse, Request, Response};
+use std::time::Duration;
 
+use poem::http::header::CONTENT_LENGTH;
+use poem::http::{HeaderValue, StatusCode};
+use poem::{Endpoint, IntoResponse, Request, Response};
+
+use super::body::{self, BodyFault, BodyLimits, BodyWatch};
 use super::client_ip::client_ip;
 use super::credentials::{AuthState, credential, normalise_token_scheme};
 use super::envelope::{CodeBoxError, CounterError, PingooError, UnshortError, UrlplusError};
 use super::failure::{Failure, FailureKind};
 use super::surface::Surface;
-use crate::accounts::{AccountError, Accounts};
+use crate::accounts::{AccountError, Accounts, Role};
 use crate::metering::{Decision, Exceeded, Meter, Subject};
 
 /// Paths that are never metered: probes must not eat quotas.
@@ -27,26 +32,35 @@ const UNMETERED: &[&str] = &["/api/health"];
 /// Where plugins are uploaded: components are larger than JSON bodies.
 const UPLOAD_PATH: &str = "/api/admin/plugins";
 
+/// Operator endpoints: admin role only.
+const ADMIN_PREFIX: &str = "/api/admin";
+
 pub struct Pipeline {
     pub accounts: Arc<Accounts>,
     pub meter: Arc<Meter>,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    pub body_idle_timeout: Duration,
+    pub body_read_timeout: Duration,
     pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Pipeline {
     pub async fn handle<E: Endpoint>(&self, next: &E, mut req: Request) -> poem::Result<Response> {
         let Some(surface) = Surface::for_path(req.uri().path()) else {
+            // Pages and docs read no body; bound it all the same.
+            self.bound_body(&mut req, self.max_body_bytes);
             return next.call(req).await.map(IntoResponse::into_response);
         };
-        if let Err(failure) = self.limit_body(&mut req).await {
-            return Ok(surface.render(&failure));
-        }
+        // Everything up to the handler is decided from the request head: a
+        // caller who may not send a body never gets one read.
         let auth = match self.authenticate(&mut req).await {
             Ok(auth) => auth,
             Err(failure) => return Ok(surface.render(&failure)),
         };
+        if let Err(failure) = admin_gate(req.uri().path(), &auth) {
+            return Ok(surface.render(&failure));
+        }
         let ip = client_ip(&req, &self.trusted_proxies);
         req.extensions_mut().insert(ClientIp(ip));
         req.extensions_mut().insert(auth.clone());
@@ -60,39 +74,35 @@ impl Pipeline {
             }
         };
 
+        // The upload route is admin-only (the gate above saw to it), so only
+        // an admin ever gets the large limit.
+        let limit = if req.uri().path() == UPLOAD_PATH { self.max_upload_bytes } else { self.max_body_bytes };
+        if declared_length(&req).is_some_and(|len| len > limit as u64) {
+            return Ok(surface.render(&body_failure(BodyFault::TooLarge, limit)));
+        }
+        let body = self.bound_body(&mut req, limit);
+
         let mut response = match next.call(req).await {
             Ok(response) => response.into_response(),
             Err(error) => surface.render(&failure_of(error, &auth)),
         };
+        // Whatever the handler made of a body cut off, the client is told why.
+        if let Some(fault) = body.fault() {
+            response = surface.render(&body_failure(fault, limit));
+        }
         if let Some(decision) = metered {
             set_rate_headers(&mut response, &decision);
         }
         Ok(response)
     }
 
-    /// Buffers the body up to the limit, so that no handler can be made to
-    /// read an unbounded one (a missing or lying Content-Length included).
-    async fn limit_body(&self, req: &mut Request) -> Result<(), Failure> {
-        let limit = if req.uri().path() == UPLOAD_PATH { self.max_upload_bytes } else { self.max_body_bytes };
-        let too_large =
-            || Failure::new(FailureKind::PayloadTooLarge, format!("request body is larger than {limit} bytes"));
-        let declared = req
-            .headers()
-            .get(poem::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > limit as u64) {
-            return Err(too_large());
-        }
-        let bytes = req.take_body().into_bytes_limit(limit).await;
-        match bytes {
-            Ok(bytes) => {
-                req.set_body(Body::from_bytes(bytes));
-                Ok(())
-            }
-            Err(ReadBodyError::PayloadTooLarge) => Err(too_large()),
-            Err(error) => Err(Failure::bad_request(format!("could not read request body: {error}"))),
-        }
+    /// Swaps the body for one that is cut off at `max_bytes` or when the
+    /// client is too slow; see [`super::body`].
+    fn bound_body(&self, req: &mut Request, max_bytes: usize) -> BodyWatch {
+        let limits = BodyLimits { max_bytes, idle: self.body_idle_timeout, total: self.body_read_timeout };
+        let (body, watch) = body::bounded(req.take_body(), limits);
+        req.set_body(body);
+        watch
     }
 
     async fn authenticate(&self, req: &mut Request) -> Result<AuthState, Failure> {
@@ -127,6 +137,36 @@ impl Pipeline {
 /// The caller's IP as the pipeline determined it (trusted proxies honoured).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
+
+/// `/api/admin/*` answers only admins, and says so before anything else of
+/// the request (parameters, body) is looked at.
+fn admin_gate(path: &str, auth: &AuthState) -> Result<(), Failure> {
+    let Some(rest) = path.strip_prefix(ADMIN_PREFIX) else { return Ok(()) };
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return Ok(());
+    }
+    match auth.principal() {
+        None => Err(Failure::unauthorized(auth.unauthorized_message())),
+        Some(principal) if principal.role != Role::Admin => {
+            Err(Failure::new(FailureKind::Forbidden, "admin role required"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+fn declared_length(req: &Request) -> Option<u64> {
+    req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok())
+}
+
+fn body_failure(fault: BodyFault, limit: usize) -> Failure {
+    match fault {
+        BodyFault::TooLarge => {
+            Failure::new(FailureKind::PayloadTooLarge, format!("request body is larger than {limit} bytes"))
+        }
+        BodyFault::Stalled => Failure::new(FailureKind::RequestTimeout, "request body stalled; send it without pauses"),
+        BodyFault::TooSlow => Failure::new(FailureKind::RequestTimeout, "request body took too long to arrive"),
+    }
+}
 
 /// A framework or handler error as a [`Failure`]. Handler errors already are
 /// one; the rest (unparsable input, unknown route, refused security scheme)

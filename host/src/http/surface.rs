@@ -103,6 +103,7 @@ pub fn gateway_code(kind: FailureKind) -> u32 {
         FailureKind::MethodNotAllowed => 4005,
         FailureKind::Conflict => 4009,
         FailureKind::PayloadTooLarge => 4013,
+        FailureKind::RequestTimeout => 4008,
         FailureKind::RateLimited => 4029,
         FailureKind::QuotaExceeded => 4030,
         FailureKind::PluginFailed => 5021,

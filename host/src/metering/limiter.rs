@@ -227,11 +227,22 @@ impl Meter {
         self.forget_idle();
     }
 
-    /// Drops callers with nothing pending from a previous day, so the map does
-    /// not grow with every IP ever seen.
+    /// Drops callers with nothing left to write who sent nothing for a whole
+    /// minute (their second and minute windows are over; today's count is in
+    /// the database and is read back if they return), so the map holds
+    /// roughly the callers of the last minute, not every IP seen today.
     fn forget_idle(&self) {
-        let today = Now::at(self.clock.now(), &self.clock).day;
-        self.counters.retain(|_, c| c.day.pending > 0 || c.day.day == today);
+        self.forget_idle_at(&Now::at(self.clock.now(), &self.clock));
+    }
+
+    fn forget_idle_at(&self, now: &Now) {
+        self.counters.retain(|_, c| c.day.pending > 0 || (c.day.day == now.day && c.minute.start >= now.minute - 60));
+    }
+
+    /// Callers held in memory now.
+    #[cfg(test)]
+    fn callers(&self) -> usize {
+        self.counters.len()
     }
 }
 
@@ -243,6 +254,29 @@ mod tests {
 
     fn now(second: i64) -> Now {
         Now::at(Utc.timestamp_opt(second, 0).unwrap(), &Clock::new(chrono_tz::UTC, 0))
+    }
+
+    #[tokio::test]
+    async fn callers_idle_for_a_minute_are_forgotten_once_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(None, dir.path()).await.unwrap();
+        let clock = Clock::new(chrono_tz::UTC, 0);
+        let meter = Meter::new(MeteringConfig::default(), clock, db);
+        for n in 0..100u8 {
+            let ip = IpAddr::from([198, 51, 100, n]);
+            meter.check(Surface::Counter, &Subject::Ip(ip)).await.unwrap();
+        }
+        assert_eq!(meter.callers(), 100);
+        meter.flush().await;
+        assert_eq!(meter.callers(), 100, "callers of the last minute are kept");
+        let later = Now::at(clock.now() + chrono::Duration::seconds(130), &clock);
+        meter.forget_idle_at(&later);
+        assert_eq!(meter.callers(), 0);
+        // A returning caller's daily count is read back from the database.
+        let ip = Subject::Ip(IpAddr::from([198, 51, 100, 7]));
+        meter.check(Surface::Counter, &ip).await.unwrap();
+        let counters = meter.counters.get(&(Surface::Counter, ip.key())).unwrap();
+        assert_eq!((counters.day.synced, counters.day.pending), (1, 1));
     }
 
     #[test]
