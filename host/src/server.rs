@@ -17,6 +17,7 @@ use crate::counter::api::CounterApi;
 use crate::counter::page::{self as counter_page, Gallery};
 use crate::counter::render::Renderer;
 use crate::counter::tally::{Retention, Tallies};
+use crate::http::allow::AllowedMethods;
 use crate::http::pipeline::Pipeline;
 use crate::http::serve::serve;
 use crate::http::system_api::SystemApi;
@@ -118,6 +119,8 @@ impl App {
     pub fn endpoint(&self) -> impl Endpoint + 'static {
         let api = self.api_service();
         let docs = api.swagger_ui();
+        let allowed =
+            serde_json::from_str(&api.spec()).map(|spec| AllowedMethods::from_spec(&spec)).unwrap_or_default();
         let spec = api.spec_endpoint();
         let pipeline = Arc::new(Pipeline {
             accounts: self.accounts.clone(),
@@ -127,6 +130,7 @@ impl App {
             body_idle_timeout: self.config.http.body_idle_timeout(),
             body_read_timeout: self.config.http.body_read_timeout(),
             trusted_proxies: self.config.trusted_proxies.clone(),
+            allowed,
         });
         let gallery = Arc::new(Gallery {
             plugins: self.plugins.clone(),

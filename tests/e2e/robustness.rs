@@ -105,3 +105,38 @@ async fn the_served_spec_matches_the_checked_in_one() {
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"), "interactive docs page");
 }
+
+#[tokio::test]
+async fn a_wrong_method_is_told_which_methods_the_path_takes() {
+    let server = Server::start().await;
+    let cases = [
+        (server.delete("/api/auth/login"), "POST"),
+        (server.post("/api/visits-counter"), "GET"),
+        (server.put("/api/account/keys"), "GET, POST"),
+        (server.get("/api/account/keys/12"), "DELETE"),
+    ];
+    for (request, allow) in cases {
+        let response = crate::support::send_raw(request).await;
+        assert_eq!(response.status(), 405);
+        assert_eq!(crate::support::header(&response, "allow").as_deref(), Some(allow));
+    }
+}
+
+#[tokio::test]
+async fn the_spec_documents_every_format_and_nullable_field() {
+    let server = Server::start().await;
+    let (_, spec) = send(server.get("/openapi.json")).await;
+    let ok = &spec["paths"]["/api/visits-counter"]["get"]["responses"]["200"];
+    for media in ["image/svg+xml", "image/png", "application/json; charset=utf-8"] {
+        assert!(ok["content"].get(media).is_some(), "{media}: {ok}");
+    }
+    for header in ["CACHE-CONTROL", "EXPIRES", "ETAG"] {
+        assert!(ok["headers"].get(header).is_some(), "{header}: {ok}");
+    }
+    let url =
+        spec["paths"]["/api/unshort"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "url");
+    assert_eq!(url.unwrap()["required"], true);
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(schemas["AccountView"]["properties"]["expires"]["nullable"], true);
+    assert_eq!(schemas["KeyView"]["properties"]["last_used"]["nullable"], true);
+}

@@ -32,6 +32,7 @@ pub struct AccountView {
     /// Membership level. A self-hosted Waymark has one: `pro`.
     pub status: String,
     /// When the membership ends; `null`: never.
+    #[oai(nullable)]
     pub expires: Option<String>,
     /// `YYYY-MM-DD HH:MM:SS` in the server's time zone.
     pub registered: String,
@@ -50,6 +51,7 @@ pub struct KeyView {
     /// The key's first characters, to tell keys apart.
     pub prefix: String,
     pub created: String,
+    #[oai(nullable)]
     pub last_used: Option<String>,
 }
 

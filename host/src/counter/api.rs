@@ -8,7 +8,7 @@ use chrono::TimeZone;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent, Tags};
 
 use super::render::{Image, Renderer, Reuse, choose_theme};
 use super::store::Record;
@@ -72,27 +72,37 @@ pub struct CounterEnvelope {
     pub tips: String,
 }
 
+/// The counter in the `format` asked for. One response with three media
+/// types, so the spec (and generated clients) know all of them.
+#[derive(ResponseContent)]
+pub enum CounterBody {
+    /// The badge (`format=svg`, the default).
+    #[oai(content_type = "image/svg+xml")]
+    Svg(Binary<Bytes>),
+    /// A static PNG of the badge (`format=png`, `scale` 1–4).
+    #[oai(content_type = "image/png")]
+    Png(Binary<Bytes>),
+    /// The counter as data (`format=json`).
+    Json(Json<Box<CounterEnvelope>>),
+}
+
 #[derive(ApiResponse)]
 pub enum CounterAnswer {
-    /// The badge (`format=svg`, the default).
-    #[oai(status = 200, content_type = "image/svg+xml")]
-    Svg(
-        Binary<Bytes>,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Expires")] String,
-        #[oai(header = "ETag")] String,
-    ),
-    /// A static PNG of the badge (`format=png`, `scale` 1–4).
-    #[oai(status = 200, content_type = "image/png")]
-    Png(
-        Binary<Bytes>,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Expires")] String,
-        #[oai(header = "ETag")] String,
-    ),
-    /// The counter as data (`format=json`).
+    /// The badge as SVG (default) or PNG, or the counter as JSON. Images are
+    /// never cached by browsers or proxies, so every view counts.
     #[oai(status = 200)]
-    Json(Json<Box<CounterEnvelope>>, #[oai(header = "Cache-Control")] String),
+    Ok(
+        CounterBody,
+        /// Always `max-age=0, no-cache, no-store, must-revalidate`.
+        #[oai(header = "Cache-Control")]
+        String,
+        /// Images only: a date in the past.
+        #[oai(header = "Expires")]
+        Option<String>,
+        /// Images only: changes with the picture.
+        #[oai(header = "ETag")]
+        Option<String>,
+    ),
 }
 
 pub struct CounterApi {
@@ -258,7 +268,7 @@ impl CounterApi {
                 },
                 tips: COUNTER_TIPS.into(),
             };
-            return Ok(CounterAnswer::Json(Json(Box::new(envelope)), NO_CACHE.into()));
+            return Ok(CounterAnswer::Ok(CounterBody::Json(Json(Box::new(envelope))), NO_CACHE.into(), None, None));
         }
 
         let request = ThemeRequest {
@@ -277,10 +287,11 @@ impl CounterApi {
             Failure::new(FailureKind::PluginFailed, format!("rendering failed: {e}"))
         })?;
         let body = Binary(bytes);
-        Ok(match p.format {
-            Format::Png => CounterAnswer::Png(body, NO_CACHE.into(), EXPIRED.into(), etag.to_string()),
-            _ => CounterAnswer::Svg(body, NO_CACHE.into(), EXPIRED.into(), etag.to_string()),
-        })
+        let body = match p.format {
+            Format::Png => CounterBody::Png(body),
+            _ => CounterBody::Svg(body),
+        };
+        Ok(CounterAnswer::Ok(body, NO_CACHE.into(), Some(EXPIRED.into()), Some(etag.to_string())))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP side: surfaces and their envelopes, credentials, client IPs, and
 //! the pipeline every `/api` request passes through.
 
+pub mod allow;
 mod body;
 pub mod client_ip;
 pub mod config;

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use std::time::Duration;
 
-use poem::http::header::CONTENT_LENGTH;
+use poem::http::header::{ALLOW, CONTENT_LENGTH};
 use poem::http::{HeaderValue, StatusCode};
 use poem::{Endpoint, IntoResponse, Request, Response};
 
+use super::allow::AllowedMethods;
 use super::body::{self, BodyFault, BodyLimits, BodyWatch};
 use super::client_ip::client_ip;
 use super::credentials::{AuthState, credential, normalise_token_scheme};
@@ -43,6 +44,8 @@ pub struct Pipeline {
     pub body_idle_timeout: Duration,
     pub body_read_timeout: Duration,
     pub trusted_proxies: Vec<IpNet>,
+    /// For the `Allow` header of 405 answers.
+    pub allowed: AllowedMethods,
 }
 
 impl Pipeline {
@@ -82,10 +85,16 @@ impl Pipeline {
         }
         let body = self.bound_body(&mut req, limit);
 
+        let path = req.uri().path().to_string();
         let mut response = match next.call(req).await {
             Ok(response) => response.into_response(),
             Err(error) => surface.render(&failure_of(error, &auth)),
         };
+        if response.status() == StatusCode::METHOD_NOT_ALLOWED
+            && let Some(allow) = self.allowed.for_path(&path).and_then(|m| HeaderValue::from_str(m).ok())
+        {
+            response.headers_mut().insert(ALLOW, allow);
+        }
         // Whatever the handler made of a body cut off, the client is told why.
         if let Some(fault) = body.fault() {
             response = surface.render(&body_failure(fault, limit));

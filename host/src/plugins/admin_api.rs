@@ -54,6 +54,7 @@ pub struct PluginView {
     pub errors: u64,
     /// Failures since the last success.
     pub consecutive_errors: u64,
+    #[oai(nullable)]
     pub last_error: Option<String>,
 }
 

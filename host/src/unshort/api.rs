@@ -84,7 +84,7 @@ impl UnshortApi {
         _key: OptionalKey,
         auth: Data<&AuthState>,
         /// The link to expand, `http://` or `https://`.
-        url: Query<Option<String>>,
+        url: Query<String>,
         /// Most pages to fetch, 1–30 (default 10).
         max_hops: Query<Option<String>>,
     ) -> Result<Json<UnshortEnvelope>, UnshortError> {
@@ -101,8 +101,8 @@ impl UnshortApi {
     }
 }
 
-fn parse_url(url: Option<String>) -> Result<(String, Url), Failure> {
-    let original = url.unwrap_or_default().trim().to_string();
+fn parse_url(url: String) -> Result<(String, Url), Failure> {
+    let original = url.trim().to_string();
     if original.is_empty() {
         return Err(Failure::bad_request("url is required"));
     }
@@ -170,13 +170,12 @@ mod tests {
 
     #[test]
     fn url_must_be_http_or_https() {
-        assert!(parse_url(None).is_err());
-        assert!(parse_url(Some("  ".into())).is_err());
-        assert!(parse_url(Some("ftp://a.example/".into())).is_err());
-        assert!(parse_url(Some("javascript:alert(1)".into())).is_err());
-        assert!(parse_url(Some("example.com".into())).is_err());
-        assert!(parse_url(Some("http://".into())).is_err());
-        assert_eq!(parse_url(Some(" HTTPS://a.example/x ".into())).unwrap().1.as_str(), "https://a.example/x");
+        assert!(parse_url("  ".into()).is_err());
+        assert!(parse_url("ftp://a.example/".into()).is_err());
+        assert!(parse_url("javascript:alert(1)".into()).is_err());
+        assert!(parse_url("example.com".into()).is_err());
+        assert!(parse_url("http://".into()).is_err());
+        assert_eq!(parse_url(" HTTPS://a.example/x ".into()).unwrap().1.as_str(), "https://a.example/x");
     }
 
     #[test]
