@@ -2,12 +2,14 @@
 //! and talks HTTP to it. Run against SQLite by default and against PostgreSQL
 //! when `WAYMARK_DATABASE_URL=postgres://…` is set (see `.ci/run`).
 
+mod browser;
 mod chain_server;
 mod support;
 
 mod accounts_pingoo;
 mod accounts_urlplus;
 mod counter;
+mod counter_page;
 mod metering;
 mod operator;
 mod plugins;
