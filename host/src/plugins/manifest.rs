@@ -178,6 +178,33 @@ mod tests {
         assert!(error.contains("not supported for qr-style plugins"), "{error}");
     }
 
+    /// The fixtures the SDK's `manifest::check` is tested with: this host
+    /// and the SDK agree on each, and each is what its folder says.
+    #[test]
+    fn agrees_with_the_sdk_on_the_shared_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-sdk/tests/manifests");
+        for (folder, good) in [("good", true), ("bad", false)] {
+            let mut seen = 0;
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let ours = parse(&text);
+                let sdk = waymark_plugin_sdk::manifest::check(&text);
+                assert_eq!(ours.is_ok(), good, "{}: {ours:?}", path.display());
+                assert_eq!(sdk.is_ok(), good, "{}: the SDK says {sdk:?}", path.display());
+                seen += 1;
+            }
+            assert!(seen >= 3, "fixtures in {folder}");
+        }
+    }
+
+    /// The SDK's list of loadable API versions is this host's.
+    #[test]
+    fn the_sdk_knows_the_supported_apis() {
+        let ours: Vec<(&str, &[&str])> = SUPPORTED_APIS.iter().map(|(kind, apis)| (kind.as_str(), *apis)).collect();
+        assert_eq!(ours, waymark_plugin_sdk::manifest::SUPPORTED_APIS);
+    }
+
     #[test]
     fn refuses_core_modules_and_garbage() {
         assert!(matches!(Manifest::from_component(b"not wasm"), Err(LoadError::NotAComponent(_))));
