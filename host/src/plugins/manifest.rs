@@ -33,6 +33,18 @@ impl Kind {
         SUPPORTED_APIS.iter().find(|(kind, _)| *kind == self).map_or(&[], |(_, apis)| apis)
     }
 
+    /// The SDK trait method that lists what a plugin of this kind provides,
+    /// as the plugin author's guide names it (the WIT export behind it is
+    /// `describe`, which authors never see).
+    pub fn listing(self) -> &'static str {
+        match self {
+            Kind::CounterTheme => "themes()",
+            Kind::QrStyle => "styles()",
+            Kind::UnshortRule => "rules()",
+            Kind::AnalyticsEnricher => "enrichers()",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::CounterTheme => "counter-theme",
