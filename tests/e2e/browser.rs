@@ -131,8 +131,7 @@ impl Browser {
         };
         let target = browser.browser_call("Target.createTarget", json!({ "url": "about:blank" }));
         let target_id = target["targetId"].as_str().expect("a target id").to_string();
-        let attached =
-            browser.browser_call("Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }));
+        let attached = browser.browser_call("Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }));
         browser.session = attached["sessionId"].as_str().expect("a session id").to_string();
         browser.call("Runtime.enable", json!({}));
         browser.call("Page.enable", json!({}));

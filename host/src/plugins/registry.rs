@@ -416,7 +416,9 @@ async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, Str
     let described: BTreeSet<&str> = provided.iter().map(|(k, _)| k.as_str()).collect();
     let declared: BTreeSet<&str> = manifest.provides.iter().map(String::as_str).collect();
     if described != declared {
-        return Err(LoadError::SmokeTest(format!("{listing} lists {described:?} but the manifest provides {declared:?}")));
+        return Err(LoadError::SmokeTest(format!(
+            "{listing} lists {described:?} but the manifest provides {declared:?}"
+        )));
     }
     if let Body::CounterTheme(plugin) = body {
         for (key, _) in &provided {
