@@ -156,7 +156,13 @@ pub enum ConfigError {
 impl Config {
     /// Loads defaults, then the TOML file (if given or named by
     /// `WAYMARK_CONFIG`), then `WAYMARK_*` variables, and validates the result.
-    pub fn load(config_path: Option<&Path>) -> Result<Self, ConfigError> {
+    ///
+    /// Unknown keys in the file are errors (a typo must not silently mean
+    /// "default"), but `WAYMARK_*` variables that name no key are left out and
+    /// returned: the environment is shared with other software (Kubernetes
+    /// injects `WAYMARK_PORT`, `WAYMARK_SERVICE_HOST`, … into every pod of a
+    /// service named `waymark`). The caller logs them once logging is set up.
+    pub fn load(config_path: Option<&Path>) -> Result<(Self, IgnoredEnv), ConfigError> {
         let env_path = std::env::var_os("WAYMARK_CONFIG").map(PathBuf::from);
         let path = config_path.map(Path::to_path_buf).or(env_path);
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -169,10 +175,16 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
-        figment = figment.merge(Env::prefixed("WAYMARK_").ignore(&["CONFIG", "TEST_DATABASE_URL"]).split("__"));
+        let ignored = IgnoredEnv::find(std::env::vars_os().map(|(name, _)| name.to_string_lossy().into_owned()));
+        let unknown = ignored.keys.clone();
+        let env = Env::prefixed(ENV_PREFIX)
+            .ignore(ENV_NOT_KEYS)
+            .split(ENV_NESTING)
+            .filter(move |key| !unknown.iter().any(|unknown| key.as_str().eq_ignore_ascii_case(unknown)));
+        figment = figment.merge(env);
         let config: Config = figment.extract().map_err(|e| ConfigError::Figment(one_line(&e)))?;
         config.validate()?;
-        Ok(config)
+        Ok((config, ignored))
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -238,6 +250,77 @@ impl Config {
     }
 }
 
+/// Prefix of the environment variables that set configuration keys.
+const ENV_PREFIX: &str = "WAYMARK_";
+/// Separates nesting levels in a variable's name (`METERING__ENABLED`).
+const ENV_NESTING: &str = "__";
+/// Variables with the prefix that are read elsewhere, not keys: the config
+/// file's path and the test suite's database.
+const ENV_NOT_KEYS: &[&str] = &["CONFIG", "TEST_DATABASE_URL"];
+
+/// `WAYMARK_*` environment variables that name no configuration key, and so
+/// were left out of the configuration.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct IgnoredEnv {
+    /// The variables' names as found in the environment.
+    pub names: Vec<String>,
+    /// The same, as the dotted keys figment sees (`port_8080_tcp_addr`).
+    keys: Vec<String>,
+}
+
+impl IgnoredEnv {
+    /// Picks the unknown ones out of the environment's variable names. A
+    /// name is known when its path leads into [`Config`]'s fields; it is
+    /// enough to reach a field whose value is not a table (an unset
+    /// `Option`, a scalar), so a known key with a bad value still reaches
+    /// figment and stays fatal.
+    fn find(names: impl Iterator<Item = String>) -> IgnoredEnv {
+        let fields = serde_json::to_value(Config::default()).unwrap_or_default();
+        let mut ignored = IgnoredEnv::default();
+        for name in names {
+            let trimmed = name.trim();
+            let Some(rest) = trimmed.get(..ENV_PREFIX.len()).filter(|p| p.eq_ignore_ascii_case(ENV_PREFIX)) else {
+                continue;
+            };
+            let rest = &trimmed[rest.len()..];
+            if ENV_NOT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(rest)) {
+                continue;
+            }
+            let key = rest.replace(ENV_NESTING, ".").to_ascii_lowercase();
+            if !names_a_field(&fields, &key) {
+                ignored.names.push(trimmed.to_string());
+                ignored.keys.push(key);
+            }
+        }
+        ignored.names.sort();
+        ignored
+    }
+
+    /// One warning line naming every ignored variable (none if all were keys).
+    pub fn warn(&self) {
+        if !self.names.is_empty() {
+            tracing::warn!("ignoring environment variables that name no configuration key: {}", self.names.join(", "));
+        }
+    }
+}
+
+/// Whether the dotted `key` walks into `fields` (the defaults as JSON).
+fn names_a_field(fields: &serde_json::Value, key: &str) -> bool {
+    let mut node = fields;
+    for part in key.split('.') {
+        match node {
+            serde_json::Value::Object(map) => match map.get(part) {
+                Some(child) => node = child,
+                None => return false,
+            },
+            // Past a scalar or an unset option: the key is known, its value
+            // is figment's to judge.
+            _ => return true,
+        }
+    }
+    true
+}
+
 /// Figment errors can span several lines (one per nested cause); an operator
 /// wants the key and the reason on one.
 fn one_line(error: &figment::Error) -> String {
@@ -266,6 +349,41 @@ mod tests {
         let config = Config { timezone: "Mars/Olympus".into(), ..Config::default() };
         let err = config.validate().unwrap_err().to_string();
         assert!(err.contains("`timezone`"), "{err}");
+    }
+
+    fn ignored(names: &[&str]) -> Vec<String> {
+        IgnoredEnv::find(names.iter().map(|n| n.to_string())).names
+    }
+
+    /// Kubernetes' service variables are not keys; they are ignored, named.
+    #[test]
+    fn unknown_variables_are_picked_out() {
+        let names = ["WAYMARK_PORT", "WAYMARK_SERVICE_HOST", "WAYMARK_PORT_8080_TCP_ADDR", "WAYMARK_BIN"];
+        assert_eq!(
+            ignored(&names),
+            ["WAYMARK_BIN", "WAYMARK_PORT", "WAYMARK_PORT_8080_TCP_ADDR", "WAYMARK_SERVICE_HOST"]
+        );
+        assert_eq!(ignored(&["WAYMARK_METERING__NOPE", "WAYMARK_AUTH__JWT_SECRETS"]).len(), 2);
+    }
+
+    /// Keys (nested, optional, any case) and the non-key variables read
+    /// elsewhere are not reported.
+    #[test]
+    fn keys_are_not_ignored() {
+        let names = [
+            "WAYMARK_LISTEN",
+            "WAYMARK_METERING__ENABLED",
+            "WAYMARK_METERING__URLPLUS__PER_MINUTE",
+            "WAYMARK_DATABASE_URL",
+            "WAYMARK_AUTH__JWT_SECRET",
+            "WAYMARK_PLUGINS__DIR",
+            "waymark_log",
+            "WAYMARK_CONFIG",
+            "WAYMARK_TEST_DATABASE_URL",
+            "PATH",
+            "HOME",
+        ];
+        assert_eq!(ignored(&names), Vec::<String>::new());
     }
 
     #[test]

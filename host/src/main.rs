@@ -53,14 +53,16 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::load(cli.config.as_deref()) {
-        Ok(config) => config,
+    let (config, ignored_env) = match Config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("waymark: {error}");
             return ExitCode::from(2);
         }
     };
     init_logging(&config);
+    // Only now can the loader's warning reach the log.
+    ignored_env.warn();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

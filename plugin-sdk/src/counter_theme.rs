@@ -73,6 +73,17 @@ pub trait CounterTheme {
     }
 }
 
+/// Checks a counter theme's manifest as the server will, and that it fits
+/// theme plugin `T`: kind `counter-theme`, `api` = [`API`], `provides` = the
+/// keys `T::themes()` returns. For the plugin's tests:
+/// `check_manifest::<MyTheme>(include_str!("../waymark.toml")).unwrap()`.
+#[cfg(feature = "manifest-check")]
+pub fn check_manifest<T: CounterTheme>(
+    text: &str,
+) -> Result<crate::manifest::Manifest, crate::manifest::ManifestError> {
+    crate::manifest::check_plugin(text, "counter-theme", API, "themes()", T::themes().into_iter().map(|p| p.key))
+}
+
 /// Shorthand for a [`Provided`] entry.
 pub fn provided(key: &str, name: &str) -> Provided {
     Provided { key: key.to_string(), name: name.to_string() }

@@ -40,6 +40,8 @@ pub mod analytics_enricher;
 pub mod counter_theme;
 #[cfg(feature = "unshort-rule")]
 pub mod html;
+#[cfg(feature = "manifest-check")]
+pub mod manifest;
 #[cfg(feature = "qr-style")]
 pub mod qr_style;
 #[cfg(feature = "unshort-rule")]

@@ -2,6 +2,7 @@
 //! and talks HTTP to it. Run against SQLite by default and against PostgreSQL
 //! when `WAYMARK_DATABASE_URL=postgres://…` is set (see `.ci/run`).
 
+mod browser;
 mod chain_server;
 mod support;
 
@@ -9,6 +10,7 @@ mod accounts_pingoo;
 mod accounts_urlplus;
 mod body_limits;
 mod counter;
+mod counter_page;
 mod metering;
 mod operator;
 mod plugins;

@@ -108,3 +108,44 @@ async fn config_file_then_environment() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("config"));
 }
+
+/// Kubernetes injects `WAYMARK_PORT`, `WAYMARK_SERVICE_HOST`, … into every pod
+/// of a service named `waymark`: they name no key, so the server starts and
+/// says once which variables it ignored.
+#[tokio::test]
+async fn unknown_environment_variables_are_ignored_with_one_warning() {
+    let server =
+        Server::start_with(&[("WAYMARK_PORT", "tcp://10.0.0.1:8080"), ("WAYMARK_SERVICE_HOST", "10.0.0.1")]).await;
+    let (status, body) = send(server.get("/api/health")).await;
+    assert_eq!(status, 200, "{body}");
+    let logs = server.logs();
+    let naming: Vec<&str> =
+        logs.lines().filter(|line| line.contains("WAYMARK_PORT") || line.contains("WAYMARK_SERVICE_HOST")).collect();
+    assert_eq!(naming.len(), 1, "one line names the ignored variables:\n{logs}");
+    let line = naming[0];
+    assert!(line.contains("WARN"), "{line}");
+    assert!(line.contains("WAYMARK_PORT") && line.contains("WAYMARK_SERVICE_HOST"), "{line}");
+    assert_eq!(line.matches("WAYMARK_PORT").count(), 1, "each named once: {line}");
+}
+
+/// The environment's tolerance does not reach the file, nor a known key's
+/// value: both still stop the server with one line naming the key.
+#[test]
+fn unknown_file_keys_and_bad_known_variables_stay_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let file = dir.path().join("waymark.toml");
+    std::fs::write(&file, "timezone = \"UTC\"\ncolour = \"blue\"\n").unwrap();
+    let file = file.to_str().unwrap();
+    let unknown_var = ("WAYMARK_SERVICE_HOST", "10.0.0.1");
+    for (env, named) in [
+        (vec![("WAYMARK_DATA_DIR", data), ("WAYMARK_CONFIG", file), unknown_var], "colour"),
+        (vec![("WAYMARK_DATA_DIR", data), ("WAYMARK_METERING__ENABLED", "perhaps"), unknown_var], "metering.enabled"),
+    ] {
+        let out = waymark(&["serve"], &env, "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{env:?} must not start: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{env:?}: {stderr}");
+        assert!(stderr.contains(named), "{env:?}: {stderr}");
+    }
+}

@@ -417,3 +417,55 @@ async fn templated_themes_draw_each_shape_once() {
     let after = calls(&listing(&server, &token).await);
     assert_eq!(after - before, 1, "one template call for the shape, none per count");
 }
+
+/// `bytes` with `manifest` as its manifest: a `waymark-manifest` custom
+/// section placed first, where the host finds it before the embedded one.
+fn with_manifest(bytes: &[u8], manifest: &str) -> Vec<u8> {
+    fn leb128(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let name = b"waymark-manifest";
+    let mut payload = Vec::new();
+    leb128(name.len(), &mut payload);
+    payload.extend_from_slice(name);
+    payload.extend_from_slice(manifest.as_bytes());
+    let mut out = bytes[..8].to_vec(); // magic and version/layer
+    out.push(0); // custom section
+    leb128(payload.len(), &mut out);
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&bytes[8..]);
+    out
+}
+
+/// A plugin whose listing differs from its manifest's `provides` is refused
+/// in the words of the author's guide: `themes()`, `styles()`, … — never
+/// the WIT export `describe` that authors do not write.
+#[tokio::test]
+async fn a_listing_unlike_the_manifest_is_refused_in_the_guides_words() {
+    let server = Server::start().await;
+    let token = server.admin_token().await;
+    for (file, kind, api, key, listing) in [
+        ("template_theme", "counter-theme", "0.2.0", "template", "themes()"),
+        ("qr_style_dots", "qr-style", "0.1.0", "dots", "styles()"),
+        ("unshort_rule_marker", "unshort-rule", "0.1.0", "marker", "rules()"),
+        ("enricher_shout", "analytics-enricher", "0.1.0", "shout", "enrichers()"),
+    ] {
+        let manifest = format!(
+            "manifest_version = 1\nid = \"test.{file}\"\nversion = \"1.0.0\"\nkind = \"{kind}\"\napi = \"{api}\"\nprovides = [\"{key}\", \"unlisted\"]\n"
+        );
+        let (status, body) = upload(&server, &token, with_manifest(&component(file), &manifest)).await;
+        assert_eq!(status, 400, "{file}: {body}");
+        let message = body["msg"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("{listing} lists")), "{file}: {body}");
+        assert!(message.contains("unlisted"), "{file}: {body}");
+        assert!(!message.contains("describe"), "{file}: {body}");
+    }
+}

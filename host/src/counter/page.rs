@@ -113,17 +113,19 @@ label{display:inline-block;margin:.3rem 1rem .3rem 0}input,select{font:inherit}t
 <script>
 const base = "{{BASE}}";
 const f = document.getElementById("f");
+// namedItem, not f.elements[k]: f.elements.length is the number of fields.
+const field = (k) => f.elements.namedItem(k);
 function update() {
   const q = new URLSearchParams();
-  for (const k of ["site","name","mode","theme","length","format"]) { const v = f.elements[k].value.trim(); if (v) q.set(k, v); }
+  for (const k of ["site","name","mode","theme","length","format"]) { const v = field(k).value.trim(); if (v) q.set(k, v); }
   const url = base + "/api/visits-counter?" + q.toString();
   document.getElementById("url").value = url;
   document.getElementById("md").value = "![visits](" + url + ")";
   document.getElementById("html").value = '<img src="' + url + '" alt="visits">';
-  document.getElementById("live").src = "/counter/preview/" + encodeURIComponent(f.elements.theme.value) + ".svg?length=" + encodeURIComponent(f.elements.length.value);
+  document.getElementById("live").src = "/counter/preview/" + encodeURIComponent(field("theme").value) + ".svg?length=" + encodeURIComponent(field("length").value);
 }
 f.addEventListener("input", update);
-for (const card of document.querySelectorAll(".card")) card.addEventListener("click", () => { f.elements.theme.value = card.dataset.theme; update(); window.scrollTo(0, 0); });
+for (const card of document.querySelectorAll(".card")) card.addEventListener("click", () => { field("theme").value = card.dataset.theme; update(); window.scrollTo(0, 0); });
 update();
 </script></body></html>
 "#;

@@ -33,6 +33,18 @@ impl Kind {
         SUPPORTED_APIS.iter().find(|(kind, _)| *kind == self).map_or(&[], |(_, apis)| apis)
     }
 
+    /// The SDK trait method that lists what a plugin of this kind provides,
+    /// as the plugin author's guide names it (the WIT export behind it is
+    /// `describe`, which authors never see).
+    pub fn listing(self) -> &'static str {
+        match self {
+            Kind::CounterTheme => "themes()",
+            Kind::QrStyle => "styles()",
+            Kind::UnshortRule => "rules()",
+            Kind::AnalyticsEnricher => "enrichers()",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::CounterTheme => "counter-theme",
@@ -176,6 +188,33 @@ mod tests {
         assert!(parse(&qr).is_ok());
         let error = parse(&qr.replace("0.1.0", "0.2.0")).unwrap_err().to_string();
         assert!(error.contains("not supported for qr-style plugins"), "{error}");
+    }
+
+    /// The fixtures the SDK's `manifest::check` is tested with: this host
+    /// and the SDK agree on each, and each is what its folder says.
+    #[test]
+    fn agrees_with_the_sdk_on_the_shared_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-sdk/tests/manifests");
+        for (folder, good) in [("good", true), ("bad", false)] {
+            let mut seen = 0;
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let ours = parse(&text);
+                let sdk = waymark_plugin_sdk::manifest::check(&text);
+                assert_eq!(ours.is_ok(), good, "{}: {ours:?}", path.display());
+                assert_eq!(sdk.is_ok(), good, "{}: the SDK says {sdk:?}", path.display());
+                seen += 1;
+            }
+            assert!(seen >= 3, "fixtures in {folder}");
+        }
+    }
+
+    /// The SDK's list of loadable API versions is this host's.
+    #[test]
+    fn the_sdk_knows_the_supported_apis() {
+        let ours: Vec<(&str, &[&str])> = SUPPORTED_APIS.iter().map(|(kind, apis)| (kind.as_str(), *apis)).collect();
+        assert_eq!(ours, waymark_plugin_sdk::manifest::SUPPORTED_APIS);
     }
 
     #[test]

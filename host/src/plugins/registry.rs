@@ -44,7 +44,7 @@ pub struct Loaded {
     /// File path, `built-in` or `upload`.
     pub origin: String,
     pub sha256: String,
-    /// (key, display name) pairs from the plugin's `describe`.
+    /// (key, display name) pairs from the plugin's listing (`themes()`, …).
     pub provided: Vec<(String, String)>,
     /// When this version was made (ms): 0 for built-ins, the file's mtime, the
     /// upload time. The newest candidate of an id is the active one.
@@ -399,21 +399,25 @@ fn newest(candidates: &BTreeMap<Source, Arc<Loaded>>) -> Option<&Arc<Loaded>> {
     candidates.values().max_by_key(|loaded| rank(loaded))
 }
 
-/// Calls `describe` (and, for themes, draws each theme once) before a plugin
-/// may serve; its answer must match the manifest's `provides`.
+/// Calls the plugin's listing (`describe` in WIT; `themes()`, `styles()`, …
+/// in the SDK, and so in every message) and, for themes, draws each theme
+/// once before a plugin may serve; the listing must match the manifest's
+/// `provides`.
 async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
     let smoke = |e: CallError| LoadError::SmokeTest(e.to_string());
+    let listing = manifest.kind.listing();
+    let failed = |e: CallError| LoadError::SmokeTest(format!("{listing}: {e}"));
     let provided = match body {
-        Body::CounterTheme(p) => p.describe().await.map_err(|e| LoadError::SmokeTest(format!("describe(): {e}")))?,
-        Body::QrStyle(p) => describe(p).await?,
-        Body::UnshortRule(p) => describe(p).await?,
-        Body::AnalyticsEnricher(p) => describe(p).await?,
+        Body::CounterTheme(p) => p.describe().await.map_err(failed)?,
+        Body::QrStyle(p) => describe(p).await.map_err(failed)?,
+        Body::UnshortRule(p) => describe(p).await.map_err(failed)?,
+        Body::AnalyticsEnricher(p) => describe(p).await.map_err(failed)?,
     };
     let described: BTreeSet<&str> = provided.iter().map(|(k, _)| k.as_str()).collect();
     let declared: BTreeSet<&str> = manifest.provides.iter().map(String::as_str).collect();
     if described != declared {
         return Err(LoadError::SmokeTest(format!(
-            "describe() lists {described:?} but the manifest provides {declared:?}"
+            "{listing} lists {described:?} but the manifest provides {declared:?}"
         )));
     }
     if let Body::CounterTheme(plugin) = body {
@@ -424,11 +428,8 @@ async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, Str
     Ok(provided)
 }
 
-async fn describe<W: World + Sync>(plugin: &Pooled<W>) -> Result<Vec<(String, String)>, LoadError> {
-    plugin
-        .call(|bindings, store| bindings.describe(store))
-        .await
-        .map_err(|e| LoadError::SmokeTest(format!("describe(): {e}")))
+async fn describe<W: World + Sync>(plugin: &Pooled<W>) -> Result<Vec<(String, String)>, CallError> {
+    plugin.call(|bindings, store| bindings.describe(store)).await
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

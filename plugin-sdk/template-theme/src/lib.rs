@@ -81,6 +81,13 @@ mod tests {
         assert_eq!(out.width, 24 + 10 * 7);
     }
 
+    /// The manifest the component embeds is one the server accepts, and it
+    /// provides exactly the themes `themes()` lists.
+    #[test]
+    fn manifest_is_accepted() {
+        check_manifest::<Template>(include_str!("../waymark.toml")).unwrap();
+    }
+
     #[test]
     fn takes_colours_from_the_request_and_ignores_bad_ones() {
         let out = Template::render(&input(1, &[("bg", "ffffff"), ("color", "red")])).unwrap();
