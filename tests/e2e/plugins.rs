@@ -216,7 +216,7 @@ async fn enable_disable_reload_and_delete() {
     );
 
     let (status, body) = send(server.delete(&format!("/api/admin/plugins/{id}")).bearer_auth(&token)).await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 409, "{body}");
     assert!(body["msg"].as_str().unwrap().contains("disable it instead"));
 
     let (status, _) = upload(&server, &token, component("theme_versioned")).await;

@@ -205,6 +205,13 @@ fn failure_of(error: poem::Error, auth: &AuthState) -> Failure {
         s if s.is_server_error() => return Failure::internal(&error),
         // poem-openapi names path parameters by position (`param0`).
         _ if error.to_string().starts_with("failed to parse path") => "invalid path parameter".to_string(),
+        // A validator's complaint quotes its whole rule (a regex, say);
+        // name the parameter and point to the spec instead.
+        _ if error.to_string().contains(": verification failed.") => {
+            let text = error.to_string();
+            let what = text.split(": verification failed.").next().unwrap_or("a parameter").to_string();
+            format!("{}: not in the form the API documents (see /openapi.json)", what.replace("failed to parse ", ""))
+        }
         _ => error.to_string(),
     };
     Failure::new(kind, message)

@@ -42,6 +42,10 @@ pub enum LoadError {
     SmokeTest(String),
     #[error("plugin `{0}` not found")]
     NotFound(String),
+    /// The plugin exists but not as an upload (built in, or a dropped file):
+    /// the request conflicts with where it comes from, not with its form.
+    #[error("{0}")]
+    NotDeletable(String),
     #[error("{0}")]
     Storage(String),
 }
@@ -50,6 +54,7 @@ impl From<LoadError> for Failure {
     fn from(error: LoadError) -> Self {
         match error {
             LoadError::NotFound(_) => Failure::new(FailureKind::NotFound, error.to_string()),
+            LoadError::NotDeletable(_) => Failure::new(FailureKind::Conflict, error.to_string()),
             LoadError::Storage(detail) => Failure::internal(&detail),
             other => Failure::new(FailureKind::BadRequest, other.to_string()),
         }

@@ -167,11 +167,11 @@ impl Plugins {
     pub async fn delete(&self, id: &str) -> Result<(), LoadError> {
         if self.registry.candidate(id, Source::Upload).is_none() {
             return Err(match (self.registry.candidate(id, Source::Directory), self.builtin.contains_key(id)) {
-                (Some(file), _) => LoadError::Manifest(format!(
+                (Some(file), _) => LoadError::NotDeletable(format!(
                     "{id} was not uploaded; delete {} from the plugins directory instead",
                     file.origin
                 )),
-                (None, true) => LoadError::Manifest(format!("{id} is built in: disable it instead")),
+                (None, true) => LoadError::NotDeletable(format!("{id} is built in: disable it instead")),
                 (None, false) => LoadError::NotFound(id.to_string()),
             });
         }

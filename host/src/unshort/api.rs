@@ -83,7 +83,12 @@ impl UnshortApi {
         &self,
         _key: OptionalKey,
         auth: Data<&AuthState>,
-        /// The link to expand, `http://` or `https://`.
+        /// The link to expand, `http://` or `https://` and a host name or
+        /// address.
+        #[oai(validator(
+            max_length = 8192,
+            pattern = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9._~%!$&'()*+,;=:-]+@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?)(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}))?([/?#][!-~]*)?\s*$"
+        ))]
         url: Query<String>,
         /// Most pages to fetch, 1–30 (default 10).
         max_hops: Query<Option<String>>,
