@@ -5,6 +5,7 @@ pub mod client_ip;
 pub mod credentials;
 pub mod envelope;
 mod failure;
+pub mod json_text;
 pub mod pipeline;
 mod surface;
 pub mod system_api;
