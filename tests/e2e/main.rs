@@ -5,6 +5,7 @@
 mod chain_server;
 mod support;
 
+mod accounts_hardening;
 mod accounts_pingoo;
 mod accounts_urlplus;
 mod counter;

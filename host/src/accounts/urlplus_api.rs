@@ -9,9 +9,10 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
 
-use super::{Accounts, KeyRow};
+use super::{Accounts, KeyRow, KeyScope};
 use crate::http::credentials::Auth;
 use crate::http::envelope::{UrlplusDone, UrlplusError, UrlplusOk};
+use crate::http::json_text::JsonText;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -39,8 +40,8 @@ pub struct AccountView {
 
 #[derive(Debug, Object)]
 pub struct AccountUpdate {
-    pub email: Option<String>,
-    pub password: Option<String>,
+    pub email: Option<JsonText>,
+    pub password: Option<JsonText>,
 }
 
 #[derive(Debug, Object)]
@@ -49,6 +50,9 @@ pub struct KeyView {
     pub name: String,
     /// The key's first characters, to tell keys apart.
     pub prefix: String,
+    /// `full` (the whole account) or `public` (visits-counter and unshort
+    /// only; safe to publish in a badge).
+    pub scope: String,
     pub created: String,
     pub last_used: Option<String>,
 }
@@ -60,7 +64,12 @@ pub struct KeyList {
 
 #[derive(Debug, Object)]
 pub struct NewKeyRequest {
-    pub name: String,
+    pub name: JsonText,
+    /// `full` (default: the whole account, as before scopes existed) or
+    /// `public`: works only on `/api/visits-counter` and `/api/unshort`,
+    /// counting against the account's quotas there, and is refused with 403
+    /// everywhere else. Use a public key in badges and embeds.
+    pub scope: Option<JsonText>,
 }
 
 #[derive(Debug, Object)]
@@ -70,6 +79,8 @@ pub struct NewKeyView {
     /// The whole key. Shown once: only its hash is stored.
     pub key: String,
     pub prefix: String,
+    /// `full` or `public`.
+    pub scope: String,
     pub created: String,
 }
 
@@ -88,6 +99,7 @@ impl UrlplusAccountApi {
             id: key.id,
             name: key.name.clone(),
             prefix: key.prefix.clone(),
+            scope: key.scope.as_str().into(),
             created: self.date(key.created_at),
             last_used: key.last_used_at.map(|ms| self.date(ms)),
         }
@@ -137,11 +149,13 @@ impl UrlplusAccountApi {
     /// Create an API key. The answer is the only time the key is shown.
     #[oai(path = "/api/account/keys", method = "post")]
     async fn create_key(&self, auth: Auth, body: Json<NewKeyRequest>) -> Answer<NewKeyView> {
-        let new = self.accounts.create_key(auth.user_id(), &body.name).await?;
+        let scope = body.scope.as_deref().map(KeyScope::parse).transpose()?.unwrap_or_default();
+        let new = self.accounts.create_key(auth.user_id(), &body.name, scope).await?;
         Ok(UrlplusOk::data(NewKeyView {
             id: new.row.id,
             name: new.row.name.clone(),
             prefix: new.row.prefix.clone(),
+            scope: new.row.scope.as_str().into(),
             created: self.date(new.row.created_at),
             key: new.key,
         }))
