@@ -61,7 +61,7 @@ async fn public_keys_work_on_counter_and_unshort_only() {
     let (status, body) = create_key(&server, &account.api_key, json!({ "name": "x", "scope": "admin" })).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], 1, "urlplus envelope: {body}");
-    assert!(body["message"].as_str().unwrap().contains("scope"), "{body}");
+    assert!(body["message"].as_str().unwrap().to_lowercase().contains("scope"), "{body}");
 
     let (status, body) = send(server.get("/api/account/keys").bearer_auth(&account.api_key)).await;
     assert_eq!(status, 200, "{body}");

@@ -7,7 +7,7 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{Object, OpenApi, Tags};
+use poem_openapi::{Enum, Object, OpenApi, Tags};
 
 use super::{Accounts, KeyRow, KeyScope};
 use crate::http::credentials::Auth;
@@ -44,6 +44,35 @@ pub struct AccountUpdate {
     pub password: Option<JsonText>,
 }
 
+/// What an API key may be used for: `full` (the whole account) or `public`
+/// (visits-counter and unshort only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum KeyScopeName {
+    /// The whole account, as every key before scopes.
+    Full,
+    /// `/api/visits-counter` and `/api/unshort` only; safe to publish.
+    Public,
+}
+
+impl From<KeyScopeName> for KeyScope {
+    fn from(name: KeyScopeName) -> Self {
+        match name {
+            KeyScopeName::Full => KeyScope::Full,
+            KeyScopeName::Public => KeyScope::Public,
+        }
+    }
+}
+
+impl From<KeyScope> for KeyScopeName {
+    fn from(scope: KeyScope) -> Self {
+        match scope {
+            KeyScope::Full => KeyScopeName::Full,
+            KeyScope::Public => KeyScopeName::Public,
+        }
+    }
+}
+
 #[derive(Debug, Object)]
 pub struct KeyView {
     pub id: i64,
@@ -52,7 +81,7 @@ pub struct KeyView {
     pub prefix: String,
     /// `full` (the whole account) or `public` (visits-counter and unshort
     /// only; safe to publish in a badge).
-    pub scope: String,
+    pub scope: KeyScopeName,
     pub created: String,
     pub last_used: Option<String>,
 }
@@ -69,7 +98,7 @@ pub struct NewKeyRequest {
     /// `public`: works only on `/api/visits-counter` and `/api/unshort`,
     /// counting against the account's quotas there, and is refused with 403
     /// everywhere else. Use a public key in badges and embeds.
-    pub scope: Option<JsonText>,
+    pub scope: Option<KeyScopeName>,
 }
 
 #[derive(Debug, Object)]
@@ -80,7 +109,7 @@ pub struct NewKeyView {
     pub key: String,
     pub prefix: String,
     /// `full` or `public`.
-    pub scope: String,
+    pub scope: KeyScopeName,
     pub created: String,
 }
 
@@ -99,7 +128,7 @@ impl UrlplusAccountApi {
             id: key.id,
             name: key.name.clone(),
             prefix: key.prefix.clone(),
-            scope: key.scope.as_str().into(),
+            scope: key.scope.into(),
             created: self.date(key.created_at),
             last_used: key.last_used_at.map(|ms| self.date(ms)),
         }
@@ -149,13 +178,13 @@ impl UrlplusAccountApi {
     /// Create an API key. The answer is the only time the key is shown.
     #[oai(path = "/api/account/keys", method = "post")]
     async fn create_key(&self, auth: Auth, body: Json<NewKeyRequest>) -> Answer<NewKeyView> {
-        let scope = body.scope.as_deref().map(KeyScope::parse).transpose()?.unwrap_or_default();
+        let scope = body.scope.map(KeyScope::from).unwrap_or_default();
         let new = self.accounts.create_key(auth.user_id(), &body.name, scope).await?;
         Ok(UrlplusOk::data(NewKeyView {
             id: new.row.id,
             name: new.row.name.clone(),
             prefix: new.row.prefix.clone(),
-            scope: new.row.scope.as_str().into(),
+            scope: new.row.scope.into(),
             created: self.date(new.row.created_at),
             key: new.key,
         }))
