@@ -15,6 +15,7 @@ pub mod metering;
 pub mod plugins;
 pub mod server;
 pub mod store;
+pub mod text_hygiene;
 pub mod unshort;
 
 pub use config::Config;

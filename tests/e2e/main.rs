@@ -6,6 +6,7 @@ mod browser;
 mod chain_server;
 mod support;
 
+mod accounts_hardening;
 mod accounts_pingoo;
 mod accounts_urlplus;
 mod body_limits;

@@ -8,6 +8,7 @@
 mod error;
 mod password;
 pub mod pingoo_api;
+mod scope;
 mod secret;
 mod store;
 mod tokens;
@@ -19,12 +20,28 @@ use std::time::Duration;
 use moka::future::Cache;
 use serde::{Deserialize, Serialize};
 
-pub use error::AccountError;
+pub use error::{AccountError, TokenRejection};
+pub use scope::KeyScope;
 pub use store::{KeyRow, UserRow};
 
 use crate::config::AuthConfig;
 use crate::store::Db;
+use store::UserChanges;
 use tokens::JwtKeys;
+use validate::Username;
+
+/// How many derived usernames (`jane`, `jane2`, `jane3`…) registration tries
+/// when racing sign-ups keep taking the one it picked; past that it appends
+/// random characters, which cannot collide in practice.
+const DERIVED_USERNAME_ATTEMPTS: u32 = 32;
+
+/// What the principal cache keeps per user: enough to authenticate without
+/// a query.
+#[derive(Debug, Clone, Copy)]
+struct CachedUser {
+    role: Role,
+    token_version: i64,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -52,6 +69,8 @@ impl Role {
 pub struct Principal {
     pub user_id: i64,
     pub role: Role,
+    /// The API key's scope; access JWTs are always `Full`.
+    pub scope: KeyScope,
 }
 
 /// What `register`, `login` and `refresh` hand back.
@@ -74,11 +93,14 @@ pub struct Accounts {
     db: Db,
     config: AuthConfig,
     jwt: JwtKeys,
-    /// SHA-256 of an API key → its owner. Short-lived so that revocation on
-    /// another replica takes effect within `principal_cache_secs`.
-    keys: Cache<String, i64>,
-    /// User id → role (and proof the user still exists).
-    users: Cache<i64, Role>,
+    /// SHA-256 of an API key → its owner and scope. Short-lived so that
+    /// revocation on another replica takes effect within
+    /// `principal_cache_secs`.
+    keys: Cache<String, (i64, KeyScope)>,
+    /// User id → role and token version (and proof the user still exists).
+    /// Short-lived for the same reason: a password change on another replica
+    /// refuses older access tokens here once the entry expires.
+    users: Cache<i64, CachedUser>,
     /// A hash of a random password, verified against when a login names an
     /// unknown email, so response time does not reveal which emails exist.
     dummy_hash: String,
@@ -88,6 +110,7 @@ impl Accounts {
     pub async fn new(db: Db, config: AuthConfig, data_dir: &std::path::Path) -> Result<Self, AccountError> {
         let secret = secret::jwt_secret(&db, &config, data_dir).await?;
         let ttl = Duration::from_secs(config.principal_cache_secs);
+        backfill_skeletons(&db).await?;
         Ok(Self {
             dummy_hash: password::hash(tokens::random_token()).await?,
             jwt: JwtKeys::new(secret.as_bytes()),
@@ -99,49 +122,68 @@ impl Accounts {
     }
 
     /// Resolves an API key (`wm_…`) or an access JWT to its principal.
+    /// Both paths go through the short-lived caches, so a request costs no
+    /// query once its credential was seen.
     pub async fn authenticate(&self, credential: &str) -> Result<Principal, AccountError> {
-        let user_id = if tokens::is_api_key(credential) {
+        if tokens::is_api_key(credential) {
             let hash = tokens::sha256_hex(credential);
-            match self.keys.get(&hash).await {
-                Some(user_id) => user_id,
+            let (user_id, scope) = match self.keys.get(&hash).await {
+                Some(owner) => owner,
                 None => {
-                    let user_id = store::key_owner(&self.db, &hash).await?.ok_or(AccountError::BadApiKey)?;
-                    self.keys.insert(hash, user_id).await;
-                    user_id
+                    let owner = store::key_owner(&self.db, &hash).await?.ok_or(AccountError::BadApiKey)?;
+                    self.keys.insert(hash, owner).await;
+                    owner
                 }
-            }
-        } else {
-            self.jwt.verify(credential)?
+            };
+            let user = self.cached_user(user_id).await?.ok_or(AccountError::BadApiKey)?;
+            return Ok(Principal { user_id, role: user.role, scope });
+        }
+        let token = self.jwt.verify(credential)?;
+        let revoked = || AccountError::BadAccessToken(TokenRejection::Revoked);
+        let mut user = self.cached_user(token.user_id).await?.ok_or_else(revoked)?;
+        if token.version > user.token_version {
+            // A newer token than this replica has heard of: the password was
+            // changed elsewhere and the cached version is stale. Re-read it.
+            self.users.invalidate(&token.user_id).await;
+            user = self.cached_user(token.user_id).await?.ok_or_else(revoked)?;
+        }
+        if token.version != user.token_version {
+            return Err(revoked());
+        }
+        Ok(Principal { user_id: token.user_id, role: user.role, scope: KeyScope::Full })
+    }
+
+    /// The user's role and token version, from the cache or the database;
+    /// `None` when the user no longer exists.
+    async fn cached_user(&self, user_id: i64) -> Result<Option<CachedUser>, AccountError> {
+        if let Some(user) = self.users.get(&user_id).await {
+            return Ok(Some(user));
+        }
+        let Some(row) = store::user_by_id(&self.db, user_id).await? else {
+            return Ok(None);
         };
-        let role = match self.users.get(&user_id).await {
-            Some(role) => role,
-            None => {
-                let user = store::user_by_id(&self.db, user_id)
-                    .await?
-                    .ok_or_else(|| AccountError::BadAccessToken("user no longer exists".into()))?;
-                self.users.insert(user_id, user.role).await;
-                user.role
-            }
-        };
-        Ok(Principal { user_id, role })
+        let user = CachedUser { role: row.role, token_version: row.token_version };
+        self.users.insert(user_id, user).await;
+        Ok(Some(user))
     }
 
     /// Creates a user with a generated API key and signs them in.
     pub async fn register(&self, email: &str, password: &str, username: Option<&str>) -> Result<Session, AccountError> {
         let email = validate::email(email)?;
         validate::password(password)?;
-        let username = match username {
-            Some(name) => validate::username(name)?,
-            None => self.free_username(&email).await?,
-        };
+        let requested = username.map(validate::username).transpose()?;
         if store::user_by_email(&self.db, &email).await?.is_some() {
             return Err(AccountError::EmailTaken);
         }
+        if let Some(name) = &requested {
+            self.check_username_free(name, None).await?;
+        }
         let hash = password::hash(password.to_string()).await?;
-        let id = store::insert_user(&self.db, &email, &username, &hash, Role::User)
-            .await?
-            .ok_or(AccountError::EmailTaken)?;
-        let key = self.create_key(id, "default").await?;
+        let id = match &requested {
+            Some(name) => self.insert_user(&email, name, &hash, Role::User).await?,
+            None => self.insert_user_with_derived_name(&email, &hash, Role::User).await?,
+        };
+        let key = self.create_key(id, "default", KeyScope::Full).await?;
         let user = self.user(id).await?;
         let mut session = self.start_session(user, &tokens::random_token()).await?;
         session.api_key = Some(key.key);
@@ -195,15 +237,12 @@ impl Accounts {
         {
             return Err(AccountError::EmailTaken);
         }
-        if let Some(name) = &username
-            && store::username_exists(&self.db, name).await?
-            && self.user(id).await?.username != *name
-        {
-            return Err(AccountError::UsernameTaken);
+        if let Some(name) = &username {
+            self.check_username_free(name, Some(id)).await?;
         }
-        let updated = store::update_user(&self.db, id, email.as_deref(), username.as_deref(), None, None).await?;
-        if !updated {
-            return Err(AccountError::EmailTaken);
+        let changes = UserChanges { email: email.as_deref(), username: username.as_ref(), ..UserChanges::default() };
+        if !store::update_user(&self.db, id, changes).await? {
+            return Err(self.conflict_cause(email.as_deref(), username.as_ref(), Some(id)).await?);
         }
         self.user(id).await
     }
@@ -217,12 +256,22 @@ impl Accounts {
         self.set_password(id, new).await
     }
 
-    /// Sets a new password and revokes every refresh token of the user, so a
-    /// stolen session cannot outlive the password change.
+    /// Sets a new password, bumps the token version (every access token
+    /// issued before is refused: here at once, on other replicas once their
+    /// principal cache entry expires) and revokes every refresh token of the
+    /// user, so a stolen session cannot outlive the password change.
     pub async fn set_password(&self, id: i64, new: &str) -> Result<(), AccountError> {
         validate::password(new)?;
         let hash = password::hash(new.to_string()).await?;
-        store::update_user(&self.db, id, None, None, Some(&hash), None).await?;
+        self.replace_password(id, &hash, None).await
+    }
+
+    /// The one place a password changes (see [`Accounts::set_password`]).
+    async fn replace_password(&self, id: i64, hash: &str, role: Option<Role>) -> Result<(), AccountError> {
+        let changes =
+            UserChanges { password_hash: Some(hash), role, bump_token_version: true, ..UserChanges::default() };
+        store::update_user(&self.db, id, changes).await?;
+        self.users.invalidate(&id).await;
         store::revoke_user_refresh(&self.db, id).await?;
         Ok(())
     }
@@ -231,11 +280,11 @@ impl Accounts {
         Ok(store::active_keys(&self.db, user_id).await?)
     }
 
-    pub async fn create_key(&self, user_id: i64, name: &str) -> Result<NewKey, AccountError> {
+    pub async fn create_key(&self, user_id: i64, name: &str, scope: KeyScope) -> Result<NewKey, AccountError> {
         let name = validate::key_name(name)?;
         let key = tokens::new_api_key();
         let prefix: String = key.chars().take(10).collect();
-        let row = store::insert_key(&self.db, user_id, &name, &prefix, &tokens::sha256_hex(&key)).await?;
+        let row = store::insert_key(&self.db, user_id, &name, &prefix, &tokens::sha256_hex(&key), scope).await?;
         Ok(NewKey { row, key })
     }
 
@@ -253,42 +302,115 @@ impl Accounts {
         validate::password(password)?;
         if let Some(user) = store::user_by_email(&self.db, &email).await? {
             let hash = password::hash(password.to_string()).await?;
-            store::update_user(&self.db, user.id, None, None, Some(&hash), Some(Role::Admin)).await?;
-            store::revoke_user_refresh(&self.db, user.id).await?;
-            self.users.invalidate(&user.id).await;
+            self.replace_password(user.id, &hash, Some(Role::Admin)).await?;
             return Ok((self.user(user.id).await?, None));
         }
-        let username = self.free_username(&email).await?;
         let hash = password::hash(password.to_string()).await?;
-        let id = store::insert_user(&self.db, &email, &username, &hash, Role::Admin)
-            .await?
-            .ok_or(AccountError::EmailTaken)?;
-        let key = self.create_key(id, "default").await?;
+        let id = self.insert_user_with_derived_name(&email, &hash, Role::Admin).await?;
+        let key = self.create_key(id, "default", KeyScope::Full).await?;
         Ok((self.user(id).await?, Some(key.key)))
     }
 
     async fn start_session(&self, user: UserRow, family: &str) -> Result<Session, AccountError> {
         let ttl = self.config.access_token_ttl_secs;
-        let access_token = self.jwt.issue(user.id, user.role, ttl)?;
+        let access_token = self.jwt.issue(user.id, user.role, user.token_version, ttl)?;
         let refresh_token = tokens::new_refresh_token();
         let refresh_ttl_ms = (self.config.refresh_token_ttl_secs as i64).saturating_mul(1000);
         store::insert_refresh(&self.db, user.id, &tokens::sha256_hex(&refresh_token), family, refresh_ttl_ms).await?;
         Ok(Session { user, access_token, refresh_token, expires_in: ttl, api_key: None })
     }
 
-    /// A username derived from the email's local part, made unique with a
-    /// number when needed (Pingoo registers with email and password only).
-    async fn free_username(&self, email: &str) -> Result<String, AccountError> {
-        let base = validate::username_from_email(email);
-        if !store::username_exists(&self.db, &base).await? {
-            return Ok(base);
+    /// Refuses a username another user has, or one that looks like it.
+    async fn check_username_free(&self, name: &Username, own_id: Option<i64>) -> Result<(), AccountError> {
+        let other = |id: Option<i64>| id.is_some_and(|id| Some(id) != own_id);
+        if other(store::user_id_by_username(&self.db, &name.name).await?) {
+            return Err(AccountError::UsernameTaken);
         }
-        for n in 2..1000 {
-            let candidate = format!("{base}{n}");
-            if !store::username_exists(&self.db, &candidate).await? {
-                return Ok(candidate);
+        if other(store::user_id_by_skeleton(&self.db, &name.skeleton).await?) {
+            return Err(AccountError::UsernameConfusable);
+        }
+        Ok(())
+    }
+
+    /// Which unique column a refused insert or update ran into. Checked after
+    /// the fact, since the engines name violated constraints differently.
+    async fn conflict_cause(
+        &self,
+        email: Option<&str>,
+        username: Option<&Username>,
+        own_id: Option<i64>,
+    ) -> Result<AccountError, AccountError> {
+        if let Some(email) = email
+            && store::user_by_email(&self.db, email).await?.is_some_and(|u| Some(u.id) != own_id)
+        {
+            return Ok(AccountError::EmailTaken);
+        }
+        if let Some(name) = username
+            && let Err(error) = self.check_username_free(name, own_id).await
+        {
+            return Ok(error);
+        }
+        // The colliding row is gone again; the client may simply retry.
+        Ok(AccountError::UsernameTaken)
+    }
+
+    /// Inserts a user under the given username, or says which field collided.
+    async fn insert_user(&self, email: &str, name: &Username, hash: &str, role: Role) -> Result<i64, AccountError> {
+        match store::insert_user(&self.db, email, name, hash, role).await? {
+            Some(id) => Ok(id),
+            None => Err(self.conflict_cause(Some(email), Some(name), None).await?),
+        }
+    }
+
+    /// Inserts a user under a username derived from the email's local part,
+    /// made unique with a number. Concurrent sign-ups sharing a local part
+    /// (`same@a.example`, `same@b.example`) may pick the same free name; the
+    /// unique indexes let one win and the others try the next name.
+    async fn insert_user_with_derived_name(&self, email: &str, hash: &str, role: Role) -> Result<i64, AccountError> {
+        let base = validate::username_from_email(email);
+        for _ in 0..DERIVED_USERNAME_ATTEMPTS {
+            let name = self.free_username(&base).await?;
+            match self.insert_user(email, &name, hash, role).await {
+                Err(AccountError::UsernameTaken | AccountError::UsernameConfusable) => continue,
+                other => return other,
             }
         }
-        Ok(format!("{base}_{}", &tokens::random_token()[..8]))
+        let name = random_suffixed(&base)?;
+        self.insert_user(email, &name, hash, role).await
     }
+
+    /// The first of `base`, `base2`, `base3`… that neither exists nor looks
+    /// like an existing username.
+    async fn free_username(&self, base: &str) -> Result<Username, AccountError> {
+        for n in 1..1000 {
+            let candidate = if n == 1 { base.to_string() } else { format!("{base}{n}") };
+            let Ok(name) = validate::username(&candidate) else { break };
+            if self.check_username_free(&name, None).await.is_ok() {
+                return Ok(name);
+            }
+        }
+        random_suffixed(base)
+    }
+}
+
+/// `base_` and eight random characters: the way out when numbered names
+/// keep colliding.
+fn random_suffixed(base: &str) -> Result<Username, AccountError> {
+    let short: String = base.chars().take(20).collect();
+    let suffix: String = tokens::random_token().chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+    validate::username(&format!("{short}_{suffix}"))
+}
+
+/// Fills in the confusable skeleton of users created before it was stored.
+/// Two existing look-alikes cannot both have one (the index is unique): the
+/// later keeps none, is logged, and new look-alikes of it are still caught
+/// through the earlier one.
+async fn backfill_skeletons(db: &Db) -> Result<(), AccountError> {
+    for (id, username) in store::users_without_skeleton(db).await? {
+        let skeleton = validate::skeleton(&username);
+        if !store::set_skeleton(db, id, &skeleton).await? {
+            tracing::warn!(user_id = id, "username looks like another existing username; left without a skeleton");
+        }
+    }
+    Ok(())
 }

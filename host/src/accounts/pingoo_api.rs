@@ -8,6 +8,7 @@ use poem_openapi::{Object, OpenApi, Tags};
 use super::{Accounts, Session, UserRow};
 use crate::http::credentials::Auth;
 use crate::http::envelope::{PingooError, PingooOk};
+use crate::http::json_text::JsonText;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -20,27 +21,27 @@ type Answer<T> = Result<PingooOk<T>, PingooError>;
 
 #[derive(Debug, Object)]
 pub struct Credentials {
-    pub email: String,
-    pub password: String,
+    pub email: JsonText,
+    pub password: JsonText,
     /// Optional on registration; derived from the email when absent.
-    pub username: Option<String>,
+    pub username: Option<JsonText>,
 }
 
 #[derive(Debug, Object)]
 pub struct RefreshRequest {
-    pub refresh_token: String,
+    pub refresh_token: JsonText,
 }
 
 #[derive(Debug, Object)]
 pub struct ProfileUpdate {
-    pub username: Option<String>,
-    pub email: Option<String>,
+    pub username: Option<JsonText>,
+    pub email: Option<JsonText>,
 }
 
 #[derive(Debug, Object)]
 pub struct PasswordChange {
-    pub old_password: String,
-    pub new_password: String,
+    pub old_password: JsonText,
+    pub new_password: JsonText,
 }
 
 #[derive(Debug, Object)]

@@ -5,18 +5,24 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Role;
-use super::error::AccountError;
+use super::error::{AccountError, TokenRejection};
 
 /// Every API key starts with this, so a key is recognisable in a leak scan
 /// and never confused with a JWT.
 pub const API_KEY_PREFIX: &str = "wm_";
 const REFRESH_PREFIX: &str = "rt_";
+
+/// How far in the future a token's `iat` or `nbf` may lie and still be
+/// accepted: room for a few seconds of clock skew between replicas, no more.
+/// Expiry (`exp`) gets no leeway at all.
+pub const CLOCK_SKEW_SECS: i64 = 5;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -25,8 +31,24 @@ pub struct AccessClaims {
     pub role: Role,
     pub iat: i64,
     pub exp: i64,
+    /// Never set by Waymark; honoured if present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     /// Always "access": a token minted for another purpose is refused.
     pub typ: String,
+    /// The user's `token_version` when the token was issued. A password
+    /// change bumps the version, so every earlier token stops working.
+    /// Tokens minted before the claim existed carry version 0, which is what
+    /// every user had then.
+    #[serde(default)]
+    pub ver: i64,
+}
+
+/// What a valid access token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifiedToken {
+    pub user_id: i64,
+    pub version: i64,
 }
 
 pub struct JwtKeys {
@@ -39,24 +61,62 @@ impl JwtKeys {
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
     }
 
-    pub fn issue(&self, user_id: i64, role: Role, ttl_secs: u64) -> Result<String, AccountError> {
+    pub fn issue(&self, user_id: i64, role: Role, version: i64, ttl_secs: u64) -> Result<String, AccountError> {
         let now = chrono::Utc::now().timestamp();
-        let claims =
-            AccessClaims { sub: user_id.to_string(), role, iat: now, exp: now + ttl_secs as i64, typ: "access".into() };
+        let claims = AccessClaims {
+            sub: user_id.to_string(),
+            role,
+            iat: now,
+            exp: now + ttl_secs as i64,
+            nbf: None,
+            typ: "access".into(),
+            ver: version,
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AccountError::Hashing(e.to_string()))
     }
 
-    /// The user id a valid, unexpired access token names.
-    pub fn verify(&self, token: &str) -> Result<i64, AccountError> {
+    /// The user and token version a valid, current access token names.
+    /// Refusals carry only a reason class: the parser's own messages (which
+    /// name algorithms and serde internals) go to the debug log.
+    pub fn verify(&self, token: &str) -> Result<VerifiedToken, AccountError> {
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    fn verify_at(&self, token: &str, now: i64) -> Result<VerifiedToken, AccountError> {
+        let refuse = |reason| Err(AccountError::BadAccessToken(reason));
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
-            .map_err(|e| AccountError::BadAccessToken(e.to_string()))?;
-        if data.claims.typ != "access" {
-            return Err(AccountError::BadAccessToken("not an access token".into()));
+        // `nbf` is checked below with the same skew allowance as `iat`.
+        validation.validate_nbf = false;
+        let claims = match jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation) {
+            Ok(data) => data.claims,
+            Err(error) => {
+                tracing::debug!(%error, "access token refused");
+                return refuse(rejection_of(error.kind()));
+            }
+        };
+        if claims.typ != "access" {
+            return refuse(TokenRejection::Malformed);
         }
-        data.claims.sub.parse().map_err(|_| AccountError::BadAccessToken("malformed subject".into()))
+        if claims.iat > now + CLOCK_SKEW_SECS || claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_SKEW_SECS) {
+            return refuse(TokenRejection::NotYetValid);
+        }
+        match claims.sub.parse() {
+            Ok(user_id) => Ok(VerifiedToken { user_id, version: claims.ver }),
+            Err(_) => refuse(TokenRejection::Malformed),
+        }
+    }
+}
+
+fn rejection_of(kind: &ErrorKind) -> TokenRejection {
+    match kind {
+        ErrorKind::ExpiredSignature => TokenRejection::Expired,
+        ErrorKind::ImmatureSignature => TokenRejection::NotYetValid,
+        ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => {
+            TokenRejection::BadSignature
+        }
+        _ => TokenRejection::Malformed,
     }
 }
 
@@ -86,15 +146,48 @@ pub fn is_api_key(credential: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn signed(keys: &JwtKeys, claims: serde_json::Value) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap()
+    }
+
+    fn rejection(result: Result<VerifiedToken, AccountError>) -> TokenRejection {
+        match result {
+            Err(AccountError::BadAccessToken(reason)) => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
 
     #[test]
     fn jwt_round_trip_and_tamper() {
         let keys = JwtKeys::new(b"secret");
-        let token = keys.issue(42, Role::User, 60).unwrap();
-        assert_eq!(keys.verify(&token).unwrap(), 42);
+        let token = keys.issue(42, Role::User, 3, 60).unwrap();
+        assert_eq!(keys.verify(&token).unwrap(), VerifiedToken { user_id: 42, version: 3 });
         let other = JwtKeys::new(b"other secret");
-        assert!(matches!(other.verify(&token), Err(AccountError::BadAccessToken(_))));
-        assert!(keys.verify("not.a.jwt").is_err());
+        assert_eq!(rejection(other.verify(&token)), TokenRejection::BadSignature);
+        assert_eq!(rejection(keys.verify("not.a.jwt")), TokenRejection::Malformed);
+    }
+
+    #[test]
+    fn future_iat_and_nbf_are_not_yet_valid() {
+        let keys = JwtKeys::new(b"secret");
+        let now = chrono::Utc::now().timestamp();
+        let base = json!({"sub": "1", "role": "user", "iat": now, "exp": now + 600, "typ": "access"});
+        let mut future_iat = base.clone();
+        future_iat["iat"] = json!(now + 60);
+        assert_eq!(rejection(keys.verify(&signed(&keys, future_iat))), TokenRejection::NotYetValid);
+        let mut future_nbf = base.clone();
+        future_nbf["nbf"] = json!(now + 60);
+        assert_eq!(rejection(keys.verify(&signed(&keys, future_nbf))), TokenRejection::NotYetValid);
+        // A couple of seconds of skew is tolerated; a token without `ver` is version 0.
+        let mut skewed = base.clone();
+        skewed["iat"] = json!(now + 2);
+        skewed["nbf"] = json!(now + 2);
+        assert_eq!(keys.verify(&signed(&keys, skewed)).unwrap(), VerifiedToken { user_id: 1, version: 0 });
+        let mut expired = base;
+        expired["exp"] = json!(now - 1);
+        assert_eq!(rejection(keys.verify(&signed(&keys, expired))), TokenRejection::Expired);
     }
 
     #[test]

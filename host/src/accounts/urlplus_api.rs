@@ -7,11 +7,12 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{Object, OpenApi, Tags};
+use poem_openapi::{Enum, Object, OpenApi, Tags};
 
-use super::{Accounts, KeyRow};
+use super::{Accounts, KeyRow, KeyScope};
 use crate::http::credentials::Auth;
 use crate::http::envelope::{UrlplusDone, UrlplusError, UrlplusOk};
+use crate::http::json_text::JsonText;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -40,8 +41,37 @@ pub struct AccountView {
 
 #[derive(Debug, Object)]
 pub struct AccountUpdate {
-    pub email: Option<String>,
-    pub password: Option<String>,
+    pub email: Option<JsonText>,
+    pub password: Option<JsonText>,
+}
+
+/// What an API key may be used for: `full` (the whole account) or `public`
+/// (visits-counter and unshort only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum KeyScopeName {
+    /// The whole account, as every key before scopes.
+    Full,
+    /// `/api/visits-counter` and `/api/unshort` only; safe to publish.
+    Public,
+}
+
+impl From<KeyScopeName> for KeyScope {
+    fn from(name: KeyScopeName) -> Self {
+        match name {
+            KeyScopeName::Full => KeyScope::Full,
+            KeyScopeName::Public => KeyScope::Public,
+        }
+    }
+}
+
+impl From<KeyScope> for KeyScopeName {
+    fn from(scope: KeyScope) -> Self {
+        match scope {
+            KeyScope::Full => KeyScopeName::Full,
+            KeyScope::Public => KeyScopeName::Public,
+        }
+    }
 }
 
 #[derive(Debug, Object)]
@@ -50,6 +80,9 @@ pub struct KeyView {
     pub name: String,
     /// The key's first characters, to tell keys apart.
     pub prefix: String,
+    /// `full` (the whole account) or `public` (visits-counter and unshort
+    /// only; safe to publish in a badge).
+    pub scope: KeyScopeName,
     pub created: String,
     #[oai(nullable)]
     pub last_used: Option<String>,
@@ -62,7 +95,12 @@ pub struct KeyList {
 
 #[derive(Debug, Object)]
 pub struct NewKeyRequest {
-    pub name: String,
+    pub name: JsonText,
+    /// `full` (default: the whole account, as before scopes existed) or
+    /// `public`: works only on `/api/visits-counter` and `/api/unshort`,
+    /// counting against the account's quotas there, and is refused with 403
+    /// everywhere else. Use a public key in badges and embeds.
+    pub scope: Option<KeyScopeName>,
 }
 
 #[derive(Debug, Object)]
@@ -72,6 +110,8 @@ pub struct NewKeyView {
     /// The whole key. Shown once: only its hash is stored.
     pub key: String,
     pub prefix: String,
+    /// `full` or `public`.
+    pub scope: KeyScopeName,
     pub created: String,
 }
 
@@ -90,6 +130,7 @@ impl UrlplusAccountApi {
             id: key.id,
             name: key.name.clone(),
             prefix: key.prefix.clone(),
+            scope: key.scope.into(),
             created: self.date(key.created_at),
             last_used: key.last_used_at.map(|ms| self.date(ms)),
         }
@@ -139,11 +180,13 @@ impl UrlplusAccountApi {
     /// Create an API key. The answer is the only time the key is shown.
     #[oai(path = "/api/account/keys", method = "post")]
     async fn create_key(&self, auth: Auth, body: Json<NewKeyRequest>) -> Answer<NewKeyView> {
-        let new = self.accounts.create_key(auth.user_id(), &body.name).await?;
+        let scope = body.scope.map(KeyScope::from).unwrap_or_default();
+        let new = self.accounts.create_key(auth.user_id(), &body.name, scope).await?;
         Ok(UrlplusOk::data(NewKeyView {
             id: new.row.id,
             name: new.row.name.clone(),
             prefix: new.row.prefix.clone(),
+            scope: new.row.scope.into(),
             created: self.date(new.row.created_at),
             key: new.key,
         }))

@@ -135,6 +135,59 @@ fn bad(message: impl Into<String>) -> CounterError {
     Failure::bad_request(message).into()
 }
 
+/// Refuses control and bidi characters, which would make two counters look
+/// alike or corrupt whatever displays the name.
+fn hygienic(field: &str, value: &str) -> Result<(), CounterError> {
+    match crate::text_hygiene::forbidden_char(value) {
+        Some(c) => Err(bad(format!(
+            "{field} must not contain control or bidirectional formatting characters (found {})",
+            crate::text_hygiene::describe(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The query parameters whose values name a counter.
+const NAMING_PARAMS: [&str; 2] = ["site", "name"];
+
+/// Refuses `site` and `name` values that are not UTF-8 once percent-decoded.
+/// The framework decodes queries lossily, replacing bad bytes with U+FFFD,
+/// so `site=%FF%FE` and `site=%C0%AF` would silently share one counter; the
+/// raw query is checked here instead.
+fn check_utf8(raw_query: Option<&str>) -> Result<(), CounterError> {
+    for pair in raw_query.unwrap_or_default().split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if NAMING_PARAMS.contains(&key) && std::str::from_utf8(&percent_decode(value)).is_err() {
+            return Err(bad(format!("{key} must be valid UTF-8 once percent-decoded")));
+        }
+    }
+    Ok(())
+}
+
+/// `application/x-www-form-urlencoded` decoding to bytes: `+` is a space,
+/// `%XX` a byte, a stray `%` itself.
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)]
 fn parse(
     site: Option<String>,
@@ -147,10 +200,12 @@ fn parse(
     scale: Option<String>,
 ) -> Result<Params, CounterError> {
     let site = site.unwrap_or_default().trim().to_string();
+    hygienic("site", &site)?;
     if site.chars().count() > MAX_SITE {
         return Err(bad(format!("site must be at most {MAX_SITE} characters")));
     }
     let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| "demo".into());
+    hygienic("name", &name)?;
     if name.chars().count() > MAX_NAME {
         return Err(bad(format!("name must be at most {MAX_NAME} characters")));
     }
@@ -214,6 +269,7 @@ impl CounterApi {
     #[oai(path = "/api/visits-counter", method = "get")]
     async fn visits_counter(
         &self,
+        req: &poem::Request,
         _key: OptionalKey,
         auth: Data<&AuthState>,
         /// Site identifier, e.g. your domain. Absent: the shared global counter.
@@ -236,6 +292,7 @@ impl CounterApi {
         if let AuthState::Rejected(reason) = *auth {
             return Err(Failure::unauthorized(format!("API key is missing or invalid: {reason}")).into());
         }
+        check_utf8(req.uri().query())?;
         let p = parse(site.0, name.0, mode.0, theme.0, format.0, length.0, no_increment.0, scale.0)?;
         let record = self.tallies.visit(&p.site, &p.name, p.increment).await.map_err(Failure::from)?;
         let value = match p.mode {
@@ -335,5 +392,27 @@ mod tests {
             assert!(p(&[bad]).is_err(), "{bad:?}");
         }
         assert!(p(&[("name", &"n".repeat(65))]).is_err());
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_refused_in_site_and_name() {
+        for field in ["site", "name"] {
+            for bad in ["a\0b", "bell\u{7}", "moc.elgoog\u{202E}", "x\u{2067}y", "x\u{200F}"] {
+                assert!(p(&[(field, bad)]).is_err(), "{field}={bad:?}");
+            }
+        }
+        assert!(p(&[("site", "例え.jp"), ("name", "Zoë")]).is_ok());
+    }
+
+    #[test]
+    fn site_and_name_must_decode_to_utf8() {
+        for bad in ["site=%FF%FE", "site=%C0%AF", "a=1&name=%E2%82", "name=ok&site=x%80y"] {
+            assert!(check_utf8(Some(bad)).is_err(), "{bad}");
+        }
+        for good in ["site=%E4%BE%8B.jp&name=a+b", "theme=%FF", "site=100%", "site=%zz", ""] {
+            assert!(check_utf8(Some(good)).is_ok(), "{good}");
+        }
+        assert!(check_utf8(None).is_ok());
+        assert_eq!(percent_decode("a+%41%4a%"), b"a AJ%");
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod envelope;
 mod failure;
+pub mod json_text;
 pub mod pipeline;
 pub mod serve;
 mod surface;

@@ -114,12 +114,25 @@ impl Pipeline {
         watch
     }
 
+    /// Resolves the request's credential. A valid `public` API key is
+    /// refused here with 403 on every surface that does not accept public
+    /// keys (all but visits-counter and unshort, new surfaces included), so no
+    /// handler needs to think about scopes.
     async fn authenticate(&self, req: &mut Request) -> Result<AuthState, Failure> {
         normalise_token_scheme(req);
         let Some(credential) = credential(req) else {
             return Ok(AuthState::Anonymous);
         };
         match self.accounts.authenticate(&credential).await {
+            Ok(principal)
+                if principal.scope == crate::accounts::KeyScope::Public
+                    && !Surface::for_path(req.uri().path()).is_some_and(Surface::accepts_public_keys) =>
+            {
+                Err(Failure::new(
+                    FailureKind::Forbidden,
+                    "forbidden: a public API key works only on /api/visits-counter and /api/unshort",
+                ))
+            }
             Ok(principal) => Ok(AuthState::Authenticated(principal)),
             Err(AccountError::Store(error)) => Err(Failure::internal(&error)),
             Err(refused) => Ok(AuthState::Rejected(refused.to_string())),

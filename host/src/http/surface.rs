@@ -43,6 +43,13 @@ impl Surface {
         })
     }
 
+    /// Whether a `public` API key (one made to be published in a badge or
+    /// embed) may be used here. An allow-list: a surface added later refuses
+    /// public keys until it is named here.
+    pub fn accepts_public_keys(self) -> bool {
+        matches!(self, Surface::Counter | Surface::Unshort)
+    }
+
     /// Stable name used as the metering key in storage.
     pub fn key(self) -> &'static str {
         match self {
@@ -132,6 +139,16 @@ mod tests {
         assert_eq!(Surface::for_path("/api/nothing-here"), Some(Surface::Pingoo));
         assert_eq!(Surface::for_path("/apidocs"), None);
         assert_eq!(Surface::for_path("/docs"), None);
+    }
+
+    #[test]
+    fn only_counter_and_unshort_accept_public_keys() {
+        let accepting: Vec<Surface> =
+            [Surface::Counter, Surface::Unshort, Surface::Urlplus, Surface::CodeBox, Surface::Pingoo]
+                .into_iter()
+                .filter(|s| s.accepts_public_keys())
+                .collect();
+        assert_eq!(accepting, [Surface::Counter, Surface::Unshort]);
     }
 
     #[test]
