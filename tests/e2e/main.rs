@@ -12,4 +12,5 @@ mod metering;
 mod operator;
 mod plugins;
 mod robustness;
+mod theme_text;
 mod unshort;
