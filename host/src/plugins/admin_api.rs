@@ -224,6 +224,7 @@ impl AdminPluginsApi {
 
     /// Draw a counter theme through its plugin without touching any counter:
     /// for checking a freshly loaded theme.
+    #[allow(clippy::too_many_arguments)] // one per query parameter, as poem-openapi takes them
     #[oai(path = "/api/admin/themes/:key/preview", method = "get")]
     async fn preview(
         &self,
