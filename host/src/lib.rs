@@ -13,6 +13,7 @@ pub mod counter;
 pub mod http;
 pub mod metering;
 pub mod plugins;
+pub mod raster;
 pub mod server;
 pub mod store;
 pub mod text_hygiene;

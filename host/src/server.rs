@@ -75,6 +75,8 @@ impl App {
         let plugins_dir = config.plugins_dir();
         std::fs::create_dir_all(&plugins_dir)
             .map_err(|source| StartError::DataDir { path: plugins_dir.display().to_string(), source })?;
+        // Before the plugins: their smoke test rasterises every theme that draws text.
+        crate::raster::fonts::preload();
         let registry = Registry::new(config.plugins.clone())?;
         let plugins = Plugins::start(registry, db.clone(), plugins_dir).await;
         let flush_every = Duration::from_millis(config.counter.flush_interval_ms);

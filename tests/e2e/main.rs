@@ -17,4 +17,5 @@ mod operator;
 mod plugins;
 mod robustness;
 mod slow_clients;
+mod theme_text;
 mod unshort;

@@ -211,8 +211,9 @@ async fn enable_disable_reload_and_delete() {
     let (status, body) = send(server.post(&format!("/api/admin/plugins/{id}/reload")).bearer_auth(&token)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        body["data"]["calls"], 3,
-        "fresh counters: the reload's smoke test only (describe, render, template): {body}"
+        body["data"]["calls"], 5,
+        "fresh counters: the reload's smoke test only (describe, render, template, and the PNG's still \
+         frame: its template, render): {body}"
     );
 
     let (status, body) = send(server.delete(&format!("/api/admin/plugins/{id}")).bearer_auth(&token)).await;
@@ -395,7 +396,11 @@ async fn a_theme_built_against_api_0_1_still_serves() {
     }
     let list = listing(&server, &token).await;
     let legacy = plugin(&list, "test.theme-legacy").unwrap();
-    assert_eq!(legacy["calls"].as_u64(), Some(1 + 1 + 2), "describe, the smoke test's render, two badges");
+    assert_eq!(
+        legacy["calls"].as_u64(),
+        Some(1 + 2 + 2),
+        "describe, the smoke test's two renders (animated, and the PNG's still frame), two badges"
+    );
 }
 
 /// A 0.2.0 theme draws each shape once: counted visits are filled in by the

@@ -124,10 +124,13 @@ pub enum UploadBody {
 }
 
 #[derive(ApiResponse)]
-pub enum SvgAnswer {
-    /// The theme's SVG.
+pub enum PreviewAnswer {
+    /// The theme's SVG (`format=svg`, the default).
     #[oai(status = 200, content_type = "image/svg+xml")]
     Svg(Binary<Vec<u8>>),
+    /// The badge rasterised as the counter's `format=png` does it.
+    #[oai(status = 200, content_type = "image/png")]
+    Png(Binary<Vec<u8>>),
 }
 
 pub struct AdminPluginsApi {
@@ -222,6 +225,7 @@ impl AdminPluginsApi {
 
     /// Draw a counter theme through its plugin without touching any counter:
     /// for checking a freshly loaded theme.
+    #[allow(clippy::too_many_arguments)] // one per query parameter, as poem-openapi takes them
     #[oai(path = "/api/admin/themes/:key/preview", method = "get")]
     async fn preview(
         &self,
@@ -233,11 +237,24 @@ impl AdminPluginsApi {
         length: Query<Option<u8>>,
         /// `false` draws the static first frame (as for PNG).
         animate: Query<Option<bool>>,
-    ) -> Result<SvgAnswer, PingooError> {
+        /// `svg` (default) or `png`, as on the counter.
+        format: Query<Option<String>>,
+        /// PNG size multiplier, 1 to 4 (default 1).
+        scale: Query<Option<u8>>,
+    ) -> Result<PreviewAnswer, PingooError> {
         require_admin(&auth)?;
         let length = length.0.unwrap_or(7);
         if !(4..=12).contains(&length) {
             return Err(Failure::bad_request("length must be between 4 and 12").into());
+        }
+        let png = match format.0.as_deref().map(str::trim) {
+            None | Some("") | Some("svg") => false,
+            Some("png") => true,
+            Some(other) => return Err(Failure::bad_request(format!("format must be svg or png, not `{other}`")).into()),
+        };
+        let scale = scale.0.unwrap_or(1);
+        if !(1..=4).contains(&scale) {
+            return Err(Failure::bad_request("scale must be between 1 and 4").into());
         }
         let request = ThemeRequest {
             theme: key.0,
@@ -245,11 +262,20 @@ impl AdminPluginsApi {
             length,
             mode: Mode::Total,
             label: "preview".into(),
-            animate: animate.0.unwrap_or(true),
+            // A PNG is one still frame, as the counter draws it.
+            animate: !png && animate.0.unwrap_or(true),
             params: Vec::new(),
         };
         let registry = self.plugins.registry();
         let rendered = registry.render_theme(&request).await?;
-        Ok(SvgAnswer::Svg(Binary(rendered.svg.into_bytes())))
+        if !png {
+            return Ok(PreviewAnswer::Svg(Binary(rendered.svg.into_bytes())));
+        }
+        let bytes = tokio::task::spawn_blocking(move || crate::raster::rasterise(&rendered.svg, scale))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|result| result.map_err(|e| e.to_string()))
+            .map_err(|e| Failure::new(FailureKind::PluginFailed, format!("rasterising failed: {e}")))?;
+        Ok(PreviewAnswer::Png(Binary(bytes)))
     }
 }

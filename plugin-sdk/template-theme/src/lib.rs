@@ -38,10 +38,14 @@ impl CounterTheme for Template {
                 .attr_num("height", 2.0)
                 .attr("fill", accent.to_css()),
         );
+        // `monospace` is one of the families the server bundles for PNGs
+        // (DejaVu Sans Mono, 0.6 em per digit); centred, the row stays
+        // balanced in whatever monospace face a browser picks instead.
         svg = svg.element(
             Element::new("text")
-                .attr_num("x", 12.0)
+                .attr_num("x", f64::from(width) / 2.0)
                 .attr_num("y", 18.0)
+                .attr("text-anchor", "middle")
                 .attr("font-family", "monospace")
                 .attr_num("font-size", 16.0)
                 .attr("fill", readable_on(background).to_css())

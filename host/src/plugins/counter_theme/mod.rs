@@ -109,9 +109,30 @@ pub async fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> R
 }
 
 /// Both ways a badge can be drawn must work and agree: `render`, and the
-/// template (if the theme has one) filled with the same value. Run on every
-/// theme before its plugin may serve.
+/// template (if the theme has one) filled with the same value; and the
+/// still frame a PNG is made from must keep its text when rasterised. Run
+/// on every theme before its plugin may serve.
 pub async fn smoke_test(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
+    agrees_with_template(plugin, id, request).await?;
+    keeps_text_in_png(plugin, id, request).await
+}
+
+/// The badge a `format=png` request would rasterise, checked by
+/// [`crate::raster::text_check`]: a theme whose `<text>` the PNG would lose
+/// (a character no bundled font has) is refused here rather than serving
+/// blank badges.
+async fn keeps_text_in_png(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
+    let still = render(plugin, id, &ThemeRequest { animate: false, ..request.clone() }).await?;
+    let checked = tokio::task::spawn_blocking(move || crate::raster::text_check::check(&still.svg))
+        .await
+        .unwrap_or_else(|e| Err(format!("the check did not finish: {e}")));
+    checked.map_err(|detail| CallError::InvalidOutput {
+        plugin: id.to_string(),
+        detail: format!("theme {}: {detail}", request.theme),
+    })
+}
+
+async fn agrees_with_template(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
     let drawn = render_by_call(plugin, id, request).await?;
     let display = display_value(request.value, request.length);
     let Some(template) = template(plugin, id, &Shape::of(request, display.len())).await? else {
