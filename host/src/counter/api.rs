@@ -273,20 +273,33 @@ impl CounterApi {
         _key: OptionalKey,
         auth: Data<&AuthState>,
         /// Site identifier, e.g. your domain. Absent: the shared global counter.
+        #[oai(validator(
+            max_length = 253,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+        ))]
         site: Query<Option<String>>,
         /// Counter name within the site. Default `demo`.
+        #[oai(validator(
+            max_length = 64,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+        ))]
         name: Query<Option<String>>,
         /// `daily` (default; resets at local midnight) or `total`.
+        #[oai(validator(pattern = r"^\s*(daily|total)\s*$"))]
         mode: Query<Option<String>>,
         /// Theme key; unknown keys fall back to `gojo_board`.
         theme: Query<Option<String>>,
         /// `svg` (default), `png` or `json`.
+        #[oai(validator(pattern = r"^\s*(svg|png|json)\s*$"))]
         format: Query<Option<String>>,
         /// Digits, 4–12 (default 7), zero-padded; wider values are shown whole.
+        #[oai(validator(pattern = r"^\s*0*([4-9]|1[0-2])\s*$"))]
         length: Query<Option<String>>,
         /// `1`: read without counting. Default `0`.
+        #[oai(validator(pattern = r"^\s*(0|1|true|false)?\s*$"))]
         no_increment: Query<Option<String>>,
         /// PNG size multiplier, 1–4 (default 1).
+        #[oai(validator(pattern = r"^\s*(0*[1-4])?\s*$"))]
         scale: Query<Option<String>>,
     ) -> Result<CounterAnswer, CounterError> {
         if let AuthState::Rejected(reason) = *auth {

@@ -38,28 +38,41 @@ impl AuthState {
     }
 }
 
-/// The raw credential, if the request carries one.
-pub fn credential(req: &Request) -> Option<String> {
-    if let Some(value) = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        let (scheme, token) = value.trim().split_once(' ').unwrap_or(("", ""));
-        if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
-            let token = token.trim();
-            if !token.is_empty() {
-                return Some(token.to_string());
-            }
+/// What a request presents as its credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presented {
+    Nothing,
+    Credential(String),
+    /// A credential header that is there but unusable (empty, another
+    /// scheme). Refused rather than ignored: serving such a request from
+    /// another credential, or anonymously, would hide the client's mistake.
+    Malformed(&'static str),
+}
+
+/// The raw credential, from the first place that has one.
+pub fn credential(req: &Request) -> Presented {
+    if let Some(value) = req.headers().get(AUTHORIZATION) {
+        let value = value.to_str().unwrap_or("").trim();
+        let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+        let token = token.trim();
+        if (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")) && !token.is_empty() {
+            return Presented::Credential(token.to_string());
         }
+        return Presented::Malformed("Authorization header must be `Bearer <API key or access token>`");
     }
-    if let Some(key) = req.headers().get("cb-api-key").and_then(|v| v.to_str().ok()) {
-        let key = key.trim();
-        if !key.is_empty() {
-            return Some(key.to_string());
+    if let Some(key) = req.headers().get("cb-api-key") {
+        let key = key.to_str().unwrap_or("").trim();
+        if key.is_empty() {
+            return Presented::Malformed("cb-api-key header is empty");
         }
+        return Presented::Credential(key.to_string());
     }
-    let query = req.uri().query()?;
+    let Some(query) = req.uri().query() else { return Presented::Nothing };
     form_urlencoded::parse(query.as_bytes())
         .find(|(name, _)| name == "key")
         .map(|(_, value)| value.trim().to_string())
         .filter(|v| !v.is_empty())
+        .map_or(Presented::Nothing, Presented::Credential)
 }
 
 /// The security schemes' checker: the pipeline already resolved the
@@ -131,12 +144,27 @@ mod tests {
 
     #[test]
     fn finds_the_credential_in_each_place() {
-        assert_eq!(credential(&req("/x", &[("authorization", "Bearer abc")])).as_deref(), Some("abc"));
-        assert_eq!(credential(&req("/x", &[("authorization", "Token abc")])).as_deref(), Some("abc"));
-        assert_eq!(credential(&req("/x", &[("cb-api-key", "abc")])).as_deref(), Some("abc"));
-        assert_eq!(credential(&req("/x?a=1&key=wm_a%2Bb", &[])).as_deref(), Some("wm_a+b"));
-        assert_eq!(credential(&req("/x?a=1", &[("authorization", "Basic zzz")])), None);
-        assert_eq!(credential(&req("/x?key=", &[])), None);
+        let found = |token: &str| Presented::Credential(token.to_string());
+        assert_eq!(credential(&req("/x", &[("authorization", "Bearer abc")])), found("abc"));
+        assert_eq!(credential(&req("/x", &[("authorization", "Token abc")])), found("abc"));
+        assert_eq!(credential(&req("/x", &[("cb-api-key", "abc")])), found("abc"));
+        assert_eq!(credential(&req("/x?a=1&key=wm_a%2Bb", &[])), found("wm_a+b"));
+        assert_eq!(credential(&req("/x?key=", &[])), Presented::Nothing);
+        assert_eq!(credential(&req("/x", &[])), Presented::Nothing);
+    }
+
+    #[test]
+    fn an_unusable_credential_header_is_refused_not_skipped() {
+        for headers in [
+            [("authorization", "Basic zzz")],
+            [("authorization", "")],
+            [("authorization", "Bearer ")],
+            [("authorization", "i6nE>AJEz")],
+            [("cb-api-key", " ")],
+        ] {
+            let presented = credential(&req("/x?key=wm_valid", &headers));
+            assert!(matches!(presented, Presented::Malformed(_)), "{headers:?}: {presented:?}");
+        }
     }
 }
 

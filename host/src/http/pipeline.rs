@@ -20,7 +20,7 @@ use poem::{Endpoint, IntoResponse, Request, Response};
 use super::allow::AllowedMethods;
 use super::body::{self, BodyFault, BodyLimits, BodyWatch};
 use super::client_ip::client_ip;
-use super::credentials::{AuthState, credential, normalise_token_scheme};
+use super::credentials::{AuthState, Presented, credential, normalise_token_scheme};
 use super::envelope::{CodeBoxError, CounterError, PingooError, UnshortError, UrlplusError};
 use super::failure::{Failure, FailureKind};
 use super::surface::Surface;
@@ -120,8 +120,10 @@ impl Pipeline {
     /// handler needs to think about scopes.
     async fn authenticate(&self, req: &mut Request) -> Result<AuthState, Failure> {
         normalise_token_scheme(req);
-        let Some(credential) = credential(req) else {
-            return Ok(AuthState::Anonymous);
+        let credential = match credential(req) {
+            Presented::Nothing => return Ok(AuthState::Anonymous),
+            Presented::Malformed(reason) => return Ok(AuthState::Rejected(reason.to_string())),
+            Presented::Credential(credential) => credential,
         };
         match self.accounts.authenticate(&credential).await {
             Ok(principal)

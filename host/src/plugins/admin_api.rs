@@ -6,7 +6,7 @@ use std::sync::Arc;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Binary;
 use poem_openapi::types::multipart::Upload;
-use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object, OpenApi, Tags};
+use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object, OpenApi, ResponseContent, Tags};
 
 use super::counter_theme::{Mode, ThemeRequest};
 use super::registry::{LoadFailure, PluginStatus};
@@ -125,11 +125,18 @@ pub enum UploadBody {
 
 #[derive(ApiResponse)]
 pub enum PreviewAnswer {
-    /// The theme's SVG (`format=svg`, the default).
-    #[oai(status = 200, content_type = "image/svg+xml")]
+    /// The theme's SVG (`format=svg`, the default), or the badge rasterised
+    /// as the counter's `format=png` does it.
+    #[oai(status = 200)]
+    Ok(PreviewImage),
+}
+
+/// Both media types under one status, so the spec lists both.
+#[derive(ResponseContent)]
+pub enum PreviewImage {
+    #[oai(content_type = "image/svg+xml")]
     Svg(Binary<Vec<u8>>),
-    /// The badge rasterised as the counter's `format=png` does it.
-    #[oai(status = 200, content_type = "image/png")]
+    #[oai(content_type = "image/png")]
     Png(Binary<Vec<u8>>),
 }
 
@@ -232,14 +239,18 @@ impl AdminPluginsApi {
         auth: Auth,
         key: Path<String>,
         /// The number to draw.
+        #[oai(validator(maximum(value = "1000000000000000")))]
         value: Query<Option<u64>>,
         /// Digits, 4 to 12.
+        #[oai(validator(minimum(value = "4"), maximum(value = "12")))]
         length: Query<Option<u8>>,
         /// `false` draws the static first frame (as for PNG).
         animate: Query<Option<bool>>,
         /// `svg` (default) or `png`, as on the counter.
+        #[oai(validator(pattern = r"^\s*(svg|png)?\s*$"))]
         format: Query<Option<String>>,
         /// PNG size multiplier, 1 to 4 (default 1).
+        #[oai(validator(minimum(value = "1"), maximum(value = "4")))]
         scale: Query<Option<u8>>,
     ) -> Result<PreviewAnswer, PingooError> {
         require_admin(&auth)?;
@@ -269,13 +280,13 @@ impl AdminPluginsApi {
         let registry = self.plugins.registry();
         let rendered = registry.render_theme(&request).await?;
         if !png {
-            return Ok(PreviewAnswer::Svg(Binary(rendered.svg.into_bytes())));
+            return Ok(PreviewAnswer::Ok(PreviewImage::Svg(Binary(rendered.svg.into_bytes()))));
         }
         let bytes = tokio::task::spawn_blocking(move || crate::raster::rasterise(&rendered.svg, scale))
             .await
             .map_err(|e| e.to_string())
             .and_then(|result| result.map_err(|e| e.to_string()))
             .map_err(|e| Failure::new(FailureKind::PluginFailed, format!("rasterising failed: {e}")))?;
-        Ok(PreviewAnswer::Png(Binary(bytes)))
+        Ok(PreviewAnswer::Ok(PreviewImage::Png(Binary(bytes))))
     }
 }
