@@ -76,13 +76,17 @@ async fn ordinary_routes_refuse_before_reading_and_keep_the_small_limit() {
     );
     let answer = answer_before_the_body(&server, &head).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-    // Without a length (chunked), the cut-off comes while reading.
-    let big = serde_json::json!({ "name": "x".repeat(2_000_000) }).to_string();
+    // Without a length (chunked), the cut-off comes while reading. A small
+    // limit keeps the whole body in flight at once, so the client is not
+    // still writing when the 413 comes back (it would see a broken pipe).
+    let small = Server::start_with(&[("WAYMARK_MAX_BODY_BYTES", "4096")]).await;
+    let user = small.register("chunked@example.com", "password123").await;
+    let big = serde_json::json!({ "name": "x".repeat(16_000) }).to_string();
     let stream = futures_util::stream::iter(
-        big.into_bytes().chunks(65536).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>(),
+        big.into_bytes().chunks(1024).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>(),
     );
     let (status, body) = send(
-        server
+        small
             .post("/api/account/keys")
             .bearer_auth(&user.api_key)
             .header("content-type", "application/json")
