@@ -85,13 +85,14 @@ impl Pipeline {
         }
         let body = self.bound_body(&mut req, limit);
 
-        let path = req.uri().path().to_string();
+        // Kept for a 405's `Allow`; cloning a `Uri` shares its bytes.
+        let uri = req.uri().clone();
         let mut response = match next.call(req).await {
             Ok(response) => response.into_response(),
             Err(error) => surface.render(&failure_of(error, &auth)),
         };
         if response.status() == StatusCode::METHOD_NOT_ALLOWED
-            && let Some(allow) = self.allowed.for_path(&path).and_then(|m| HeaderValue::from_str(m).ok())
+            && let Some(allow) = self.allowed.for_path(uri.path()).and_then(|m| HeaderValue::from_str(m).ok())
         {
             response.headers_mut().insert(ALLOW, allow);
         }
