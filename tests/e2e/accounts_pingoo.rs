@@ -84,7 +84,7 @@ async fn register_login_me_refresh_profile_password() {
             .json(&json!({ "old_password": "wrong-one", "new_password": "password1234" })),
     )
     .await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!((status, &body["code"]), (403, &json!(403)), "{body}");
     let (status, body) = send(
         server
             .put("/api/auth/password")

@@ -64,9 +64,22 @@ async fn account_update_changes_email_and_password() {
         send(server.post("/api/auth/refresh").json(&json!({ "refresh_token": account.refresh_token }))).await;
     assert_eq!(status, 401);
 
-    let (status, body) = send(server.put("/api/account/update").bearer_auth(&account.api_key).json(&json!({}))).await;
-    assert_eq!(status, 400);
-    assert_eq!(body["error"], 1);
+    // Nothing to change (absent or null fields) is a no-op, not an error.
+    for nothing in [json!({}), json!({ "email": null, "password": null })] {
+        let (status, body) = send(server.put("/api/account/update").bearer_auth(&account.api_key).json(&nothing)).await;
+        assert_eq!((status, &body["error"]), (200, &json!(0)), "{nothing}: {body}");
+    }
+    // A refused password leaves a valid new email unstored: both are checked first.
+    let (status, body) = send(server.put("/api/account/update").bearer_auth(&account.api_key).json(&json!({
+        "email": "carol@third.example", "password": "short"
+    })))
+    .await;
+    assert_eq!((status, &body["error"]), (400, &json!(1)), "{body}");
+    let (status, _) = send(server.post("/api/auth/login").json(&json!({
+        "email": "carol@new.example", "password": "newpassword"
+    })))
+    .await;
+    assert_eq!(status, 200, "the email did not change");
 }
 
 #[tokio::test]

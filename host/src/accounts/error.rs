@@ -61,7 +61,9 @@ impl From<AccountError> for Failure {
             | AccountError::BadRefreshToken
             | AccountError::BadAccessToken(_)
             | AccountError::BadApiKey => FailureKind::Unauthorized,
-            AccountError::WrongOldPassword => FailureKind::BadRequest,
+            // Signed in, but not allowed this without the old password (the
+            // seed's 403, "insufficient permission").
+            AccountError::WrongOldPassword => FailureKind::Forbidden,
             AccountError::UserNotFound | AccountError::KeyNotFound => FailureKind::NotFound,
             AccountError::Store(e) => return Failure::internal(e),
             AccountError::Hashing(e) => return Failure::internal(e),

@@ -6,6 +6,7 @@
 //! [`Accounts`] service.
 
 mod error;
+mod fields;
 mod password;
 pub mod pingoo_api;
 mod scope;
@@ -245,6 +246,27 @@ impl Accounts {
             return Err(self.conflict_cause(email.as_deref(), username.as_ref(), Some(id)).await?);
         }
         self.user(id).await
+    }
+
+    /// urlplus's account update: a new email and/or password, each checked
+    /// before either is stored, so a refused password leaves the email as
+    /// it was. Nothing to change is a no-op.
+    pub async fn update_account(
+        &self,
+        id: i64,
+        email: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<(), AccountError> {
+        if let Some(password) = password {
+            validate::password(password)?;
+        }
+        if let Some(email) = email {
+            self.update_profile(id, None, Some(email)).await?;
+        }
+        if let Some(password) = password {
+            self.set_password(id, password).await?;
+        }
+        Ok(())
     }
 
     /// Pingoo's password change: proves the old password first.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
 
+use super::fields::{Email, NewPassword, Username};
 use super::{Accounts, Session, UserRow};
 use crate::http::credentials::Auth;
 use crate::http::envelope::{PingooError, PingooOk};
@@ -20,11 +21,19 @@ enum ApiTags {
 type Answer<T> = Result<PingooOk<T>, PingooError>;
 
 #[derive(Debug, Object)]
+pub struct Registration {
+    pub email: Email,
+    pub password: NewPassword,
+    /// Derived from the email when absent or `null`.
+    #[oai(nullable)]
+    pub username: Option<Username>,
+}
+
+/// Any email and password may be tried; a wrong pair is a 401.
+#[derive(Debug, Object)]
 pub struct Credentials {
     pub email: JsonText,
     pub password: JsonText,
-    /// Optional on registration; derived from the email when absent.
-    pub username: Option<JsonText>,
 }
 
 #[derive(Debug, Object)]
@@ -34,14 +43,19 @@ pub struct RefreshRequest {
 
 #[derive(Debug, Object)]
 pub struct ProfileUpdate {
-    pub username: Option<JsonText>,
-    pub email: Option<JsonText>,
+    /// Absent or `null`: unchanged.
+    #[oai(nullable)]
+    pub username: Option<Username>,
+    /// Absent or `null`: unchanged.
+    #[oai(nullable)]
+    pub email: Option<Email>,
 }
 
 #[derive(Debug, Object)]
 pub struct PasswordChange {
+    /// A wrong one is refused with 403.
     pub old_password: JsonText,
-    pub new_password: JsonText,
+    pub new_password: NewPassword,
 }
 
 #[derive(Debug, Object)]
@@ -98,7 +112,7 @@ pub struct PingooAuthApi {
 impl PingooAuthApi {
     /// Create a user (and its first API key); answers like login.
     #[oai(path = "/api/auth/register", method = "post")]
-    async fn register(&self, body: Json<Credentials>) -> Answer<SessionView> {
+    async fn register(&self, body: Json<Registration>) -> Answer<SessionView> {
         let session = self.accounts.register(&body.email, &body.password, body.username.as_deref()).await?;
         Ok(PingooOk::data(session.into()))
     }

@@ -9,10 +9,10 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi, Tags};
 
+use super::fields::{Email, KeyName, NewPassword};
 use super::{Accounts, KeyRow, KeyScope};
 use crate::http::credentials::Auth;
 use crate::http::envelope::{UrlplusDone, UrlplusError, UrlplusOk};
-use crate::http::json_text::JsonText;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -41,8 +41,10 @@ pub struct AccountView {
 
 #[derive(Debug, Object)]
 pub struct AccountUpdate {
-    pub email: Option<JsonText>,
-    pub password: Option<JsonText>,
+    #[oai(nullable)]
+    pub email: Option<Email>,
+    #[oai(nullable)]
+    pub password: Option<NewPassword>,
 }
 
 /// What an API key may be used for: `full` (the whole account) or `public`
@@ -95,11 +97,12 @@ pub struct KeyList {
 
 #[derive(Debug, Object)]
 pub struct NewKeyRequest {
-    pub name: JsonText,
+    pub name: KeyName,
     /// `full` (default: the whole account, as before scopes existed) or
     /// `public`: works only on `/api/visits-counter` and `/api/unshort`,
     /// counting against the account's quotas there, and is refused with 403
     /// everywhere else. Use a public key in badges and embeds.
+    #[oai(nullable)]
     pub scope: Option<KeyScopeName>,
 }
 
@@ -154,19 +157,12 @@ impl UrlplusAccountApi {
         }))
     }
 
-    /// Change email and/or password. A new password revokes the account's
-    /// refresh tokens; API keys keep working.
+    /// Change email and/or password (absent or `null`: unchanged; both
+    /// are checked before either is stored). A new password revokes the
+    /// account's refresh tokens and access tokens; API keys keep working.
     #[oai(path = "/api/account/update", method = "put")]
     async fn update(&self, auth: Auth, body: Json<AccountUpdate>) -> Done {
-        if body.email.is_none() && body.password.is_none() {
-            return Err(crate::http::Failure::bad_request("nothing to update: send email and/or password").into());
-        }
-        if let Some(email) = &body.email {
-            self.accounts.update_profile(auth.user_id(), None, Some(email)).await?;
-        }
-        if let Some(password) = &body.password {
-            self.accounts.set_password(auth.user_id(), password).await?;
-        }
+        self.accounts.update_account(auth.user_id(), body.email.as_deref(), body.password.as_deref()).await?;
         Ok(UrlplusDone::message("Account has been successfully updated."))
     }
 

@@ -1,16 +1,104 @@
 //! Input rules for account fields, with messages a client can show.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::confusable_detection::skeleton as uts39_skeleton;
 
 use super::error::AccountError;
 use crate::text_hygiene;
 
+// Each rule below is one regular expression, checked here and published as
+// the field's `pattern` in the OpenAPI schema, so the spec says exactly what
+// is accepted. They use only what Rust's `regex`, ECMA-262 (JSON Schema) and
+// Python's `re` (schema fuzzers) read alike: explicit classes, `\xHH` and
+// `\uHHHH` escapes, no `\s`, `\w` or `\p{..}`. Surrounding whitespace is
+// allowed (and trimmed), which also keeps `$` unambiguous: Python lets it
+// match before a final newline, here that newline is trimmed whitespace.
+
+/// Unicode White_Space: what `str::trim` strips.
+macro_rules! white_space {
+    () => {
+        r"\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// Control characters (Unicode Cc) and bidi controls: see [`text_hygiene`].
+macro_rules! unclean {
+    () => {
+        r"\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069"
+    };
+}
+
+/// A character a username may hold: anything but whitespace, controls, bidi
+/// and other invisible format characters, and ASCII punctuation other than
+/// `_`, `-` and `.`.
+macro_rules! name_char {
+    () => {
+        concat!(
+            r"[^",
+            unclean!(),
+            white_space!(),
+            r"\xAD\u180E\u200B-\u200D\u2060-\u2064\uFEFF",
+            r##"!"#$%&'()*+,/:;<=>?@\[\\\]^`{|}~"##,
+            r"]"
+        )
+    };
+}
+
+/// An email: ASCII, RFC 5322 dot-atom local part characters, a domain of
+/// two or more LDH labels. At most [`EMAIL_MAX_CHARS`] characters.
+pub const EMAIL_PATTERN: &str = concat!(
+    "^[",
+    white_space!(),
+    "]*[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+[",
+    white_space!(),
+    "]*$"
+);
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// A username: 2 to 32 name characters (before and after NFKC).
+pub const USERNAME_PATTERN: &str = concat!("^[", white_space!(), "]*", name_char!(), "{2,32}[", white_space!(), "]*$");
+static NORMALISED_USERNAME: LazyLock<Regex> = LazyLock::new(|| compile(concat!("^", name_char!(), "{2,32}$")));
+
+/// A key name: 1 to 64 characters, not blank, no controls or bidi.
+pub const KEY_NAME_PATTERN: &str = concat!(
+    "^[",
+    white_space!(),
+    "]*[^",
+    unclean!(),
+    white_space!(),
+    "](?:[^",
+    unclean!(),
+    "]{0,62}[^",
+    unclean!(),
+    white_space!(),
+    "])?[",
+    white_space!(),
+    "]*$"
+);
+
+pub const PASSWORD_MIN_CHARS: usize = 6;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| compile(EMAIL_PATTERN));
+static USERNAME: LazyLock<Regex> = LazyLock::new(|| compile(USERNAME_PATTERN));
+static KEY_NAME: LazyLock<Regex> = LazyLock::new(|| compile(KEY_NAME_PATTERN));
+
+/// The patterns are constants; a typo fails every test that validates.
+#[allow(clippy::expect_used)]
+fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("account field patterns are valid regular expressions")
+}
+
 fn invalid(message: &str) -> AccountError {
     AccountError::Invalid(message.to_string())
 }
 
-/// Refuses control characters and bidi controls in the named field.
+/// Refuses control characters and bidi controls in the named field, naming
+/// the first one found (clearer than "not a valid …").
 fn hygienic(field: &str, text: &str) -> Result<(), AccountError> {
     match text_hygiene::forbidden_char(text) {
         Some(c) => Err(AccountError::Invalid(format!(
@@ -24,29 +112,23 @@ fn hygienic(field: &str, text: &str) -> Result<(), AccountError> {
 /// A trimmed, lower-cased address of plausible shape. Deliverability is the
 /// mail server's business; this only rejects what cannot be an address.
 pub fn email(raw: &str) -> Result<String, AccountError> {
-    hygienic("email", raw)?;
-    let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@').ok_or_else(|| invalid("email must contain @"))?;
-    if local.is_empty()
-        || domain.is_empty()
-        || !domain.contains('.')
-        || domain.starts_with('.')
-        || domain.ends_with('.')
-        || email.len() > 254
-        || email.chars().any(char::is_whitespace)
-        || domain.contains('@')
-    {
+    let email = raw.trim();
+    hygienic("email", email)?;
+    if !email.contains('@') {
+        return Err(invalid("email must contain @"));
+    }
+    if raw.chars().count() > EMAIL_MAX_CHARS || !EMAIL.is_match(raw) {
         return Err(invalid("email is not a valid address"));
     }
-    Ok(email)
+    Ok(email.to_ascii_lowercase())
 }
 
 pub fn password(password: &str) -> Result<(), AccountError> {
     let len = password.chars().count();
-    if len < 6 {
+    if len < PASSWORD_MIN_CHARS {
         return Err(invalid("password must be at least 6 characters"));
     }
-    if len > 128 {
+    if len > PASSWORD_MAX_CHARS {
         return Err(invalid("password must be at most 128 characters"));
     }
     Ok(())
@@ -62,14 +144,22 @@ pub struct Username {
 }
 
 pub fn username(raw: &str) -> Result<Username, AccountError> {
-    hygienic("username", raw)?;
-    let name: String = raw.trim().nfkc().collect();
-    let len = name.chars().count();
+    let trimmed = raw.trim();
+    hygienic("username", trimmed)?;
+    let len = trimmed.chars().count();
     if !(2..=32).contains(&len) {
         return Err(invalid("username must be 2 to 32 characters"));
     }
-    if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
-        return Err(invalid("username may contain letters, digits, '_', '-' and '.'"));
+    if !USERNAME.is_match(raw) {
+        return Err(invalid(
+            "username may not contain spaces, invisible characters or punctuation other than '_', '-' and '.'",
+        ));
+    }
+    let name: String = trimmed.nfkc().collect();
+    if !NORMALISED_USERNAME.is_match(&name) {
+        return Err(AccountError::Invalid(format!(
+            "username becomes {name:?} in Unicode normal form (NFKC), which is not an allowed username"
+        )));
     }
     Ok(Username { skeleton: skeleton(&name), name })
 }
@@ -92,9 +182,9 @@ pub fn username_from_email(email: &str) -> String {
 }
 
 pub fn key_name(raw: &str) -> Result<String, AccountError> {
-    hygienic("key name", raw)?;
     let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 64 {
+    hygienic("key name", name)?;
+    if name.is_empty() || name.chars().count() > 64 || !KEY_NAME.is_match(raw) {
         return Err(invalid("key name must be 1 to 64 characters"));
     }
     Ok(name.to_string())
@@ -103,6 +193,67 @@ pub fn key_name(raw: &str) -> Result<String, AccountError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn every_char() -> impl Iterator<Item = char> {
+        (0..=0x10FFFF_u32).filter_map(char::from_u32)
+    }
+
+    /// The hand-written classes in the patterns are the predicates they
+    /// stand for, over every Unicode scalar value.
+    #[test]
+    fn pattern_classes_match_the_predicates() {
+        let white = compile(concat!("^[", white_space!(), "]$"));
+        let unclean = compile(concat!("^[", unclean!(), "]$"));
+        let mut buffer = [0; 4];
+        for c in every_char() {
+            let text = c.encode_utf8(&mut buffer);
+            assert_eq!(white.is_match(text), c.is_whitespace(), "{c:?}");
+            assert_eq!(unclean.is_match(text), text_hygiene::forbidden_char(text).is_some(), "{c:?}");
+        }
+    }
+
+    /// A name character is never whitespace, unclean, or ASCII punctuation
+    /// other than `_-.`; and the domain check is the published pattern.
+    #[test]
+    fn username_characters() {
+        let name = compile(concat!("^", name_char!(), "$"));
+        let mut buffer = [0; 4];
+        for c in every_char() {
+            let text = c.encode_utf8(&mut buffer);
+            if name.is_match(text) {
+                assert!(!c.is_whitespace() && !c.is_control() && text_hygiene::forbidden_char(text).is_none(), "{c:?}");
+                assert!(!c.is_ascii_punctuation() || matches!(c, '_' | '-' | '.'), "{c:?}");
+            }
+        }
+        for good in ["ab", "Zoë", "日本", "jane.doe", "a_b-c", " padded\n", "s\u{430}me"] {
+            assert!(username(good).is_ok(), "{good:?}");
+            assert!(USERNAME.is_match(good), "{good:?}");
+        }
+        for bad in ["a b", "a@b", "a/b", "a\u{200B}b", "a\u{FEFF}b", &*"x".repeat(33), "x"] {
+            assert!(username(bad).is_err(), "{bad:?}");
+            assert!(!USERNAME.is_match(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn email_pattern_agrees_with_the_check() {
+        for good in ["a@b.co", " User@Example.COM ", "x.y+tag@sub.example.org", "a@b.c\n"] {
+            assert!(email(good).is_ok(), "{good:?}");
+        }
+        for bad in ["Zo\u{eb}@example.com", "a@-b.c", "a@b-.c", "a@b..c", &*format!("{}@b.co", "a".repeat(250))] {
+            assert!(email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn key_names() {
+        for good in ["x", " badge key ", &*"k".repeat(64), "日本語 key"] {
+            assert!(key_name(good).is_ok(), "{good:?}");
+        }
+        for bad in ["", "   ", &*"k".repeat(65), "a\tb"] {
+            assert!(key_name(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn emails() {
