@@ -115,7 +115,7 @@ impl App {
 
     /// The OpenAPI document as served at `/openapi.json`.
     pub fn spec_json(&self) -> String {
-        self.api_service().spec()
+        crate::http::spec::publish(&self.api_service().spec())
     }
 
     pub fn endpoint(&self) -> impl Endpoint + 'static {
@@ -123,7 +123,10 @@ impl App {
         let docs = api.swagger_ui();
         let allowed =
             serde_json::from_str(&api.spec()).map(|spec| AllowedMethods::from_spec(&spec)).unwrap_or_default();
-        let spec = api.spec_endpoint();
+        let spec_json = self.spec_json();
+        let spec = poem::endpoint::make_sync(move |_| {
+            poem::Response::builder().content_type("application/json; charset=utf-8").body(spec_json.clone())
+        });
         let pipeline = Arc::new(Pipeline {
             accounts: self.accounts.clone(),
             meter: self.meter.clone(),

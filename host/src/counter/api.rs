@@ -285,21 +285,21 @@ impl CounterApi {
         ))]
         name: Query<Option<String>>,
         /// `daily` (default; resets at local midnight) or `total`.
-        #[oai(validator(pattern = r"^\s*(daily|total)\s*$"))]
+        #[oai(validator(pattern = r"^[\t-\r ]*(daily|total)[\t-\r ]*$"))]
         mode: Query<Option<String>>,
         /// Theme key; unknown keys fall back to `gojo_board`.
         theme: Query<Option<String>>,
         /// `svg` (default), `png` or `json`.
-        #[oai(validator(pattern = r"^\s*(svg|png|json)\s*$"))]
+        #[oai(validator(pattern = r"^[\t-\r ]*(svg|png|json)[\t-\r ]*$"))]
         format: Query<Option<String>>,
         /// Digits, 4–12 (default 7), zero-padded; wider values are shown whole.
-        #[oai(validator(pattern = r"^\s*0*([4-9]|1[0-2])\s*$"))]
+        #[oai(validator(pattern = r"^[\t-\r ]*0*([4-9]|1[0-2])[\t-\r ]*$"))]
         length: Query<Option<String>>,
         /// `1`: read without counting. Default `0`.
-        #[oai(validator(pattern = r"^\s*(0|1|true|false)?\s*$"))]
+        #[oai(validator(pattern = r"^[\t-\r ]*(0|1|true|false)?[\t-\r ]*$"))]
         no_increment: Query<Option<String>>,
         /// PNG size multiplier, 1–4 (default 1).
-        #[oai(validator(pattern = r"^\s*(0*[1-4])?\s*$"))]
+        #[oai(validator(pattern = r"^[\t-\r ]*(0*[1-4])?[\t-\r ]*$"))]
         scale: Query<Option<String>>,
     ) -> Result<CounterAnswer, CounterError> {
         if let AuthState::Rejected(reason) = *auth {

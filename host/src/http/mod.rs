@@ -11,6 +11,7 @@ mod failure;
 pub mod json_text;
 pub mod pipeline;
 pub mod serve;
+pub mod spec;
 mod surface;
 pub mod system_api;
 

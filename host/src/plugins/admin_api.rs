@@ -239,7 +239,7 @@ impl AdminPluginsApi {
         auth: Auth,
         key: Path<String>,
         /// The number to draw.
-        #[oai(validator(maximum(value = "1000000000000000")))]
+        #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000000")))]
         value: Query<Option<u64>>,
         /// Digits, 4 to 12.
         #[oai(validator(minimum(value = "4"), maximum(value = "12")))]
@@ -247,7 +247,7 @@ impl AdminPluginsApi {
         /// `false` draws the static first frame (as for PNG).
         animate: Query<Option<bool>>,
         /// `svg` (default) or `png`, as on the counter.
-        #[oai(validator(pattern = r"^\s*(svg|png)?\s*$"))]
+        #[oai(validator(pattern = r"^[\t-\r ]*(svg|png)?[\t-\r ]*$"))]
         format: Query<Option<String>>,
         /// PNG size multiplier, 1 to 4 (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4")))]
