@@ -32,8 +32,8 @@ pub struct Config {
     /// Unset: SQLite at `<data_dir>/waymark.db`. `postgres://…`: PostgreSQL,
     /// the engine for several replicas sharing one database.
     pub database_url: Option<String>,
-    /// Base URL for links the API returns (short links, QR pages). Defaults to
-    /// `http://<listen>`.
+    /// Base URL for links the API returns (short links, QR pages, the
+    /// `/counter` snippets). Unset: the address the client used.
     pub public_url: Option<String>,
     /// IANA time-zone name that defines "today" for daily counters and quota
     /// resets.
@@ -241,12 +241,11 @@ impl Config {
         self.plugins.dir.clone().unwrap_or_else(|| self.data_dir.join("plugins"))
     }
 
-    /// Base URL for links returned by the API, without a trailing slash.
-    pub fn public_base_url(&self) -> String {
-        match &self.public_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("http://{}", self.listen),
-        }
+    /// Base URL for links returned by the API, without a trailing slash;
+    /// `None` when unset (the listen address may be `0.0.0.0` or port 0,
+    /// which no client can use, so callers take the client's own origin).
+    pub fn public_base_url(&self) -> Option<String> {
+        self.public_url.as_ref().map(|url| url.trim_end_matches('/').to_string())
     }
 }
 

@@ -56,3 +56,19 @@ async fn snippet_builder_fills_its_boxes_and_switches_theme_on_a_click() {
 
     assert_eq!(browser.exceptions(), Vec::<String>::new(), "the page's script threw");
 }
+
+/// Without `public_url` the snippets use the address the page was opened at
+/// (the listen address may be `0.0.0.0` or port 0, which no reader can use).
+#[tokio::test]
+async fn without_a_public_url_snippets_use_the_pages_own_origin() {
+    let server = Server::start().await;
+    let mut browser = Browser::launch();
+    browser.open(&server.url("/counter"));
+    let state = browser.wait_for(
+        "the snippet boxes after load",
+        &format!("(() => {{ const s = {STATE}; return s.url ? s : null; }})()"),
+    );
+    let expected = server.url("/api/visits-counter?name=demo&mode=daily&theme=gojo_board&length=7&format=svg");
+    assert_eq!(state["url"], expected.as_str(), "{state}");
+    assert_eq!(browser.exceptions(), Vec::<String>::new(), "the page's script threw");
+}

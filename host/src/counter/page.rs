@@ -22,7 +22,8 @@ const SAMPLE: u64 = 1_234_567;
 pub struct Gallery {
     pub plugins: Arc<Plugins>,
     pub renderer: Arc<Renderer>,
-    pub public_url: String,
+    /// The configured public URL; `None`: the page's own origin.
+    pub public_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -32,7 +33,7 @@ pub struct PreviewQuery {
 
 #[handler]
 pub async fn page(gallery: poem::web::Data<&Arc<Gallery>>) -> Html<String> {
-    Html(render_page(&gallery.plugins.registry().themes(), &gallery.public_url))
+    Html(render_page(&gallery.plugins.registry().themes(), gallery.public_url.as_deref()))
 }
 
 #[handler]
@@ -71,7 +72,13 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-fn render_page(themes: &[(String, String, String)], public_url: &str) -> String {
+/// A JavaScript literal (string or `null`) safe inside `<script>`: JSON,
+/// with `<` escaped so no `</script>` can end the element early.
+fn js_string(text: Option<&str>) -> String {
+    serde_json::to_string(&text).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c")
+}
+
+fn render_page(themes: &[(String, String, String)], public_url: Option<&str>) -> String {
     let mut cards = String::new();
     let mut options = String::new();
     for (key, name, plugin) in themes {
@@ -82,7 +89,7 @@ fn render_page(themes: &[(String, String, String)], public_url: &str) -> String 
         let selected = if key == "gojo_board" { " selected" } else { "" };
         options.push_str(&format!(r#"<option value="{key}"{selected}>{key} — {name}</option>"#));
     }
-    PAGE.replace("{{CARDS}}", &cards).replace("{{OPTIONS}}", &options).replace("{{BASE}}", &escape(public_url))
+    PAGE.replace("{{CARDS}}", &cards).replace("{{OPTIONS}}", &options).replace("{{BASE}}", &js_string(public_url))
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -111,7 +118,8 @@ label{display:inline-block;margin:.3rem 1rem .3rem 0}input,select{font:inherit}t
 </form>
 <div class="grid">{{CARDS}}</div>
 <script>
-const base = "{{BASE}}";
+// The configured public URL, else the address this page was loaded from.
+const base = {{BASE}} || window.location.origin;
 const f = document.getElementById("f");
 // namedItem, not f.elements[k]: f.elements.length is the number of fields.
 const field = (k) => f.elements.namedItem(k);
@@ -134,7 +142,14 @@ update();
 mod tests {
     #[test]
     fn theme_names_are_escaped() {
-        let page = super::render_page(&[("x".into(), "<script>".into(), "p".into())], "http://h");
+        let page = super::render_page(&[("x".into(), "<script>".into(), "p".into())], Some("http://h"));
         assert!(!page.contains("<script>alert") && page.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn the_base_url_is_a_script_literal_or_the_page_origin() {
+        let page = super::render_page(&[], Some("https://x.example/a\"</script>"));
+        assert!(page.contains(r#"const base = "https://x.example/a\"\u003c/script>" ||"#), "{page}");
+        assert!(super::render_page(&[], None).contains("const base = null || window.location.origin;"));
     }
 }
