@@ -112,6 +112,9 @@ async fn misbehaving_plugins_fail_only_their_own_calls() {
     let server = Server::start_with(&[
         ("WAYMARK_PLUGINS__DIR", dir.path().to_str().unwrap()),
         ("WAYMARK_METERING__ENABLED", "false"),
+        // Generous, so that on a loaded machine the allocating fixture meets
+        // its memory limit before its time limit (the loop still meets time).
+        ("WAYMARK_PLUGINS__MAX_CALL_MS", "2000"),
     ])
     .await;
     let token = server.admin_token().await;
