@@ -3,7 +3,8 @@
 //! sandboxed WebAssembly plugins.
 //!
 //! A request's path through the code: [`server`] builds the routes →
-//! [`http::pipeline`] (surface, body limit, credential, metering, envelope) →
+//! [`http::pipeline`] (the route's policy from [`routes`]: surface, body
+//! limit, credential, metering, envelope) →
 //! the product's `*_api.rs` (poem-openapi) → its service → [`store`].
 
 pub mod accounts;
@@ -14,6 +15,7 @@ pub mod http;
 pub mod metering;
 pub mod plugins;
 pub mod raster;
+pub mod routes;
 pub mod server;
 pub mod store;
 pub mod text_hygiene;

@@ -135,6 +135,7 @@ impl App {
             body_idle_timeout: self.config.http.body_idle_timeout(),
             body_read_timeout: self.config.http.body_read_timeout(),
             trusted_proxies: self.config.trusted_proxies.clone(),
+            routes: crate::routes::table(),
             allowed,
         });
         let gallery = Arc::new(Gallery {

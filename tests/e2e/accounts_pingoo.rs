@@ -143,3 +143,30 @@ async fn health_answers_in_pingoo_shape_without_metering() {
     let expected = if postgres { "engine=Postgres" } else { "engine=Sqlite" };
     assert!(server.logs().contains(expected), "{}", server.logs());
 }
+
+/// A failed credential is refused in one place, the pipeline, on every route
+/// but sign-in and probes: a client replacing an expired token may still
+/// send it, and a probe must answer.
+#[tokio::test]
+async fn a_failed_credential_is_refused_except_when_signing_in() {
+    let server = Server::start().await;
+    server.register("stale@example.com", "password123").await;
+    let stale = "wm_revoked_or_never_issued";
+
+    let (status, body) = send(server.post("/api/auth/login").bearer_auth(stale).json(&json!({
+        "email": "stale@example.com", "password": "password123"
+    })))
+    .await;
+    assert_eq!(status, 200, "sign-in ignores the stale credential: {body}");
+    let refresh = body["data"]["refresh_token"].as_str().unwrap().to_string();
+    let (status, body) =
+        send(server.post("/api/auth/refresh").bearer_auth(stale).json(&json!({ "refresh_token": refresh }))).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = send(server.get("/api/health").bearer_auth(stale)).await;
+    assert_eq!(status, 200);
+
+    for path in ["/api/auth/me", "/api/account", "/api/visits-counter", "/api/unshort?url=https://a.example/"] {
+        let (status, body) = send(server.get(path).bearer_auth(stale)).await;
+        assert_eq!(status, 401, "{path}: {body}");
+    }
+}

@@ -25,7 +25,20 @@ pub use error::{AccountError, TokenRejection};
 pub use scope::KeyScope;
 pub use store::{KeyRow, UserRow};
 
+/// The accounts' route policies (see [`crate::http::routes`]): Pingoo's
+/// `/api/auth/*` and urlplus's `/api/account*`. Signing in ignores a failed
+/// credential: clients often still send the expired token they replace.
+pub const ROUTES: &[Route] = &[
+    Route::under("/api/auth", Surface::Pingoo),
+    Route::exactly("/api/auth/login", Surface::Pingoo).ignoring_failed_credentials(),
+    Route::exactly("/api/auth/register", Surface::Pingoo).ignoring_failed_credentials(),
+    Route::exactly("/api/auth/refresh", Surface::Pingoo).ignoring_failed_credentials(),
+    Route::under("/api/account", Surface::Urlplus),
+];
+
 use crate::config::AuthConfig;
+use crate::http::Surface;
+use crate::http::routes::Route;
 use crate::store::Db;
 use store::UserChanges;
 use tokens::JwtKeys;

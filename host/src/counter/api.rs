@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::TimeZone;
-use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi, ResponseContent, Tags};
@@ -15,7 +14,7 @@ use super::store::Record;
 use super::tally::Tallies;
 use crate::clock::Clock;
 use crate::http::COUNTER_TIPS;
-use crate::http::credentials::{AuthState, OptionalKey};
+use crate::http::credentials::OptionalKey;
 use crate::http::envelope::CounterError;
 use crate::http::{Failure, FailureKind};
 use crate::plugins::Plugins;
@@ -271,7 +270,6 @@ impl CounterApi {
         &self,
         req: &poem::Request,
         _key: OptionalKey,
-        auth: Data<&AuthState>,
         /// Site identifier, e.g. your domain. Absent: the shared global counter.
         #[oai(validator(
             max_length = 253,
@@ -302,9 +300,6 @@ impl CounterApi {
         #[oai(validator(pattern = r"^[\t-\r ]*(0*[1-4])?[\t-\r ]*$"))]
         scale: Query<Option<String>>,
     ) -> Result<CounterAnswer, CounterError> {
-        if let AuthState::Rejected(reason) = *auth {
-            return Err(Failure::unauthorized(format!("API key is missing or invalid: {reason}")).into());
-        }
         check_utf8(req.uri().query())?;
         let p = parse(site.0, name.0, mode.0, theme.0, format.0, length.0, no_increment.0, scale.0)?;
         let record = self.tallies.visit(&p.site, &p.name, p.increment).await.map_err(Failure::from)?;

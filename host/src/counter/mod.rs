@@ -11,3 +11,9 @@ mod store;
 pub mod tally;
 
 pub use store::Record;
+
+use crate::http::Surface;
+use crate::http::routes::Route;
+
+/// The counter's route policy (see [`crate::http::routes`]).
+pub const ROUTES: &[Route] = &[Route::exactly("/api/visits-counter", Surface::Counter)];

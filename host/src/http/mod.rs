@@ -10,6 +10,7 @@ pub mod envelope;
 mod failure;
 pub mod json_text;
 pub mod pipeline;
+pub mod routes;
 pub mod serve;
 pub mod spec;
 mod surface;

@@ -1,7 +1,7 @@
 //! What every `/api` request goes through before and after its handler, in
-//! order: surface → credential → admin role → metering → body bounds →
-//! handler → envelope. Only the handler reads the body, and only after all
-//! that was decided from the head.
+//! order: route policy (see [`super::routes`]) → credential → admin role →
+//! metering → failed credential → body bounds → handler → envelope. Only the
+//! handler reads the body, and only after all that was decided from the head.
 //!
 //! Errors raised anywhere on the way (a bad body, an unknown route, a refused
 //! credential, a full quota, a handler's own error) leave in the envelope of
@@ -23,18 +23,10 @@ use super::client_ip::client_ip;
 use super::credentials::{AuthState, Presented, credential, normalise_token_scheme};
 use super::envelope::{CodeBoxError, CounterError, PingooError, UnshortError, UrlplusError};
 use super::failure::{Failure, FailureKind};
+use super::routes::{BodySize, FailedCredential, Route, RouteTable};
 use super::surface::Surface;
 use crate::accounts::{AccountError, Accounts, Role};
 use crate::metering::{Decision, Exceeded, Meter, Subject};
-
-/// Paths that are never metered: probes must not eat quotas.
-const UNMETERED: &[&str] = &["/api/health"];
-
-/// Where plugins are uploaded: components are larger than JSON bodies.
-const UPLOAD_PATH: &str = "/api/admin/plugins";
-
-/// Operator endpoints: admin role only.
-const ADMIN_PREFIX: &str = "/api/admin";
 
 pub struct Pipeline {
     pub accounts: Arc<Accounts>,
@@ -44,42 +36,60 @@ pub struct Pipeline {
     pub body_idle_timeout: Duration,
     pub body_read_timeout: Duration,
     pub trusted_proxies: Vec<IpNet>,
+    /// Every route's policy, as the products declare them.
+    pub routes: RouteTable,
     /// For the `Allow` header of 405 answers.
     pub allowed: AllowedMethods,
 }
 
 impl Pipeline {
     pub async fn handle<E: Endpoint>(&self, next: &E, mut req: Request) -> poem::Result<Response> {
-        let Some(surface) = Surface::for_path(req.uri().path()) else {
+        let Some(route) = self.routes.route(req.uri().path()).copied() else {
             // Pages and docs read no body; bound it all the same.
             self.bound_body(&mut req, self.max_body_bytes);
             return next.call(req).await.map(IntoResponse::into_response);
         };
+        let surface = route.surface;
         // Everything up to the handler is decided from the request head: a
         // caller who may not send a body never gets one read.
-        let auth = match self.authenticate(&mut req).await {
+        let mut auth = match self.authenticate(&mut req, &route).await {
             Ok(auth) => auth,
             Err(failure) => return Ok(surface.render(&failure)),
         };
-        if let Err(failure) = admin_gate(req.uri().path(), &auth) {
+        if route.failed_credential == FailedCredential::Ignore && matches!(auth, AuthState::Rejected(_)) {
+            auth = AuthState::Anonymous;
+        }
+        if let Err(failure) = admin_gate(&route, &auth) {
             return Ok(surface.render(&failure));
         }
         let ip = client_ip(&req, &self.trusted_proxies);
         req.extensions_mut().insert(ClientIp(ip));
         req.extensions_mut().insert(auth.clone());
 
-        let metered = if UNMETERED.contains(&req.uri().path()) {
-            None
-        } else {
+        let metered = if route.metered {
             match self.meter(surface, &auth, ip).await {
                 Ok(decision) => decision,
                 Err(exceeded) => return Ok(refusal(surface, exceeded)),
             }
+        } else {
+            None
         };
+        // The one place a failed credential is refused: handlers never see
+        // one. (After metering, so that guessing keys is metered too.)
+        if let AuthState::Rejected(reason) = &auth {
+            let mut response = surface.render(&Failure::unauthorized(reason.clone()));
+            if let Some(decision) = &metered {
+                set_rate_headers(&mut response, decision);
+            }
+            return Ok(response);
+        }
 
-        // The upload route is admin-only (the gate above saw to it), so only
-        // an admin ever gets the large limit.
-        let limit = if req.uri().path() == UPLOAD_PATH { self.max_upload_bytes } else { self.max_body_bytes };
+        // Only an admin-only route may take uploads (see `Route::uploads`),
+        // so only an admin ever gets the large limit.
+        let limit = match route.body {
+            BodySize::Upload => self.max_upload_bytes,
+            BodySize::Small => self.max_body_bytes,
+        };
         if declared_length(&req).is_some_and(|len| len > limit as u64) {
             return Ok(surface.render(&body_failure(BodyFault::TooLarge, limit)));
         }
@@ -119,7 +129,7 @@ impl Pipeline {
     /// refused here with 403 on every surface that does not accept public
     /// keys (all but visits-counter and unshort, new surfaces included), so no
     /// handler needs to think about scopes.
-    async fn authenticate(&self, req: &mut Request) -> Result<AuthState, Failure> {
+    async fn authenticate(&self, req: &mut Request, route: &Route) -> Result<AuthState, Failure> {
         normalise_token_scheme(req);
         let credential = match credential(req) {
             Presented::Nothing => return Ok(AuthState::Anonymous),
@@ -128,8 +138,7 @@ impl Pipeline {
         };
         match self.accounts.authenticate(&credential).await {
             Ok(principal)
-                if principal.scope == crate::accounts::KeyScope::Public
-                    && !Surface::for_path(req.uri().path()).is_some_and(Surface::accepts_public_keys) =>
+                if principal.scope == crate::accounts::KeyScope::Public && !route.surface.accepts_public_keys() =>
             {
                 Err(Failure::new(
                     FailureKind::Forbidden,
@@ -163,11 +172,10 @@ impl Pipeline {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-/// `/api/admin/*` answers only admins, and says so before anything else of
+/// Admin-only routes answer only admins, and say so before anything else of
 /// the request (parameters, body) is looked at.
-fn admin_gate(path: &str, auth: &AuthState) -> Result<(), Failure> {
-    let Some(rest) = path.strip_prefix(ADMIN_PREFIX) else { return Ok(()) };
-    if !(rest.is_empty() || rest.starts_with('/')) {
+fn admin_gate(route: &Route, auth: &AuthState) -> Result<(), Failure> {
+    if !route.admin_only {
         return Ok(());
     }
     match auth.principal() {

@@ -1,6 +1,7 @@
-//! The five product surfaces Waymark serves, each with the error envelope its
-//! existing clients already parse. Routing a path to its surface happens once,
-//! here; so does rendering a [`Failure`] in each envelope.
+//! The five API surfaces Waymark serves (one per seed document), each with
+//! the error envelope its existing clients already parse. Rendering a
+//! [`Failure`] in each envelope happens once, here; which path belongs to
+//! which surface is declared by the products' routes (see [`super::routes`]).
 
 use poem::Response;
 use poem::http::StatusCode;
@@ -26,23 +27,6 @@ pub enum Surface {
 }
 
 impl Surface {
-    /// The surface an `/api` path belongs to; `None` outside `/api` (docs,
-    /// the spec, static pages).
-    pub fn for_path(path: &str) -> Option<Surface> {
-        let rest = path.strip_prefix("/api")?;
-        if !(rest.is_empty() || rest.starts_with('/')) {
-            return None;
-        }
-        let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
-        Some(match first {
-            "visits-counter" => Surface::Counter,
-            "unshort" => Surface::Unshort,
-            "account" | "url" | "urls" | "qr" => Surface::Urlplus,
-            "v1" => Surface::CodeBox,
-            _ => Surface::Pingoo,
-        })
-    }
-
     /// Whether a `public` API key (one made to be published in a badge or
     /// embed) may be used here. An allow-list: a surface added later refuses
     /// public keys until it is named here.
@@ -126,20 +110,6 @@ pub fn json_response(status: StatusCode, body: &Value) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_map_to_surfaces() {
-        assert_eq!(Surface::for_path("/api/visits-counter"), Some(Surface::Counter));
-        assert_eq!(Surface::for_path("/api/unshort"), Some(Surface::Unshort));
-        assert_eq!(Surface::for_path("/api/account/keys/3"), Some(Surface::Urlplus));
-        assert_eq!(Surface::for_path("/api/qr/1/update"), Some(Surface::Urlplus));
-        assert_eq!(Surface::for_path("/api/urls"), Some(Surface::Urlplus));
-        assert_eq!(Surface::for_path("/api/v1/qrcode/abc/stats"), Some(Surface::CodeBox));
-        assert_eq!(Surface::for_path("/api/auth/login"), Some(Surface::Pingoo));
-        assert_eq!(Surface::for_path("/api/nothing-here"), Some(Surface::Pingoo));
-        assert_eq!(Surface::for_path("/apidocs"), None);
-        assert_eq!(Surface::for_path("/docs"), None);
-    }
 
     #[test]
     fn only_counter_and_unshort_accept_public_keys() {

@@ -3,6 +3,13 @@
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
+use super::Surface;
+use super::routes::Route;
+
+/// Probes: never metered, and a stray credential does not fail them.
+pub const ROUTES: &[Route] =
+    &[Route::exactly("/api/health", Surface::Pingoo).unmetered().ignoring_failed_credentials()];
+
 #[derive(Tags)]
 enum ApiTags {
     /// Server status.

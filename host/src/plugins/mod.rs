@@ -27,3 +27,13 @@ pub use config::PluginsConfig;
 pub use error::{CallError, LoadError};
 pub use registry::{Loaded, PluginStatus, Registry, Source};
 pub use service::Plugins;
+
+use crate::http::Surface;
+use crate::http::routes::Route;
+
+/// The operator endpoints' route policy (see [`crate::http::routes`]): admins
+/// only, and the upload route alone takes a large body.
+pub const ROUTES: &[Route] = &[
+    Route::under("/api/admin", Surface::Pingoo).admin_only(),
+    Route::exactly("/api/admin/plugins", Surface::Pingoo).admin_only().uploads(),
+];

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
@@ -12,7 +11,7 @@ use url::Url;
 
 use super::service::{UnshortError as TraceError, Unshortener};
 use super::tracer::{Stop, Trace};
-use crate::http::credentials::{AuthState, OptionalKey};
+use crate::http::credentials::OptionalKey;
 use crate::http::envelope::UnshortError;
 use crate::http::{Failure, FailureKind};
 
@@ -82,7 +81,6 @@ impl UnshortApi {
     async fn unshort(
         &self,
         _key: OptionalKey,
-        auth: Data<&AuthState>,
         /// The link to expand, `http://` or `https://` and a host name or
         /// address.
         #[oai(validator(
@@ -94,9 +92,6 @@ impl UnshortApi {
         #[oai(validator(pattern = r"^[\t-\r ]*([1-9]|[12][0-9]|30)?[\t-\r ]*$"))]
         max_hops: Query<Option<String>>,
     ) -> Result<Json<UnshortEnvelope>, UnshortError> {
-        if let AuthState::Rejected(reason) = *auth {
-            return Err(Failure::unauthorized(format!("API key is missing or invalid: {reason}")).into());
-        }
         let (original, start) = parse_url(url.0)?;
         let max_hops = parse_max_hops(max_hops.0)?;
         let trace = self.unshortener.trace(&original, start, max_hops).await.map_err(|e| match e {
