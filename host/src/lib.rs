@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod counter;
+pub mod failure;
 pub mod http;
 pub mod metering;
 pub mod plugins;
@@ -18,6 +19,7 @@ pub mod raster;
 pub mod routes;
 pub mod server;
 pub mod store;
+pub mod surface;
 pub mod text_hygiene;
 pub mod unshort;
 

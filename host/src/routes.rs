@@ -1,8 +1,8 @@
 //! Every route's policy in one table, from each product's own declaration
 //! (`ROUTES` beside its API). A product moving in adds its line here.
 
-use crate::http::Surface;
 use crate::http::routes::{Route, RouteTable};
+use crate::surface::Surface;
 
 /// Paths of the seeds whose products are not served yet: their errors (a 404
 /// for now) already come in the envelope their clients parse. Each product

@@ -1,6 +1,6 @@
 //! What can go wrong with accounts and credentials.
 
-use crate::http::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {

@@ -37,9 +37,9 @@ pub const ROUTES: &[Route] = &[
 ];
 
 use crate::config::AuthConfig;
-use crate::http::Surface;
 use crate::http::routes::Route;
 use crate::store::Db;
+use crate::surface::Surface;
 use store::UserChanges;
 use tokens::JwtKeys;
 use validate::Username;

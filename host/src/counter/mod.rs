@@ -12,8 +12,8 @@ pub mod tally;
 
 pub use store::Record;
 
-use crate::http::Surface;
 use crate::http::routes::Route;
+use crate::surface::Surface;
 
 /// The counter's route policy (see [`crate::http::routes`]).
 pub const ROUTES: &[Route] = &[Route::exactly("/api/visits-counter", Surface::Counter)];

@@ -11,8 +11,8 @@ use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registr
 use poem_openapi::types::{ParseFromJSON, ToJSON, Type};
 use poem_openapi::{ApiResponse, Object, payload::Json};
 
-use super::failure::Failure;
-use super::surface::Surface;
+use crate::failure::Failure;
+use crate::surface::Surface;
 
 /// Pingoo's envelope: `{"code": 0, "msg": "success", "data": …}`.
 #[derive(Debug, Object)]

@@ -1,5 +1,7 @@
-//! The HTTP side: surfaces and their envelopes, credentials, client IPs, and
-//! the pipeline every `/api` request passes through.
+//! The HTTP side: the accept loop, route policies, credentials, client IPs,
+//! bounded bodies, the envelopes' poem types, and the pipeline every `/api`
+//! request passes through. It knows no product: products declare their
+//! routes (`ROUTES`) and [`crate::routes`] puts them together.
 
 pub mod allow;
 mod body;
@@ -7,14 +9,13 @@ pub mod client_ip;
 pub mod config;
 pub mod credentials;
 pub mod envelope;
-mod failure;
 pub mod json_text;
 pub mod pipeline;
 pub mod routes;
 pub mod serve;
 pub mod spec;
-mod surface;
 pub mod system_api;
 
-pub use failure::{Failure, FailureKind};
-pub use surface::{COUNTER_TIPS, Surface, gateway_code, json_response};
+// Re-exported for the API modules; domains import them from the crate root.
+pub use crate::failure::{Failure, FailureKind};
+pub use crate::surface::{COUNTER_TIPS, Surface, gateway_code, json_response};

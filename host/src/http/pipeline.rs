@@ -22,11 +22,11 @@ use super::body::{self, BodyFault, BodyLimits, BodyWatch};
 use super::client_ip::client_ip;
 use super::credentials::{AuthState, Presented, credential, normalise_token_scheme};
 use super::envelope::{CodeBoxError, CounterError, PingooError, UnshortError, UrlplusError};
-use super::failure::{Failure, FailureKind};
 use super::routes::{BodySize, FailedCredential, Route, RouteTable};
-use super::surface::Surface;
 use crate::accounts::{AccountError, Accounts, Role};
+use crate::failure::{Failure, FailureKind};
 use crate::metering::{Decision, Exceeded, Meter, Subject};
+use crate::surface::Surface;
 
 pub struct Pipeline {
     pub accounts: Arc<Accounts>,

@@ -6,7 +6,7 @@
 //! application puts them in one [`RouteTable`]; the pipeline looks a request
 //! up in it and knows no product path itself.
 
-use super::surface::Surface;
+use crate::surface::Surface;
 
 /// What a route makes of a credential that was sent but fails (unknown,
 /// revoked or expired key or token).

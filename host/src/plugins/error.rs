@@ -1,6 +1,6 @@
 //! What can go wrong with a plugin, at load time or in a call.
 
-use crate::http::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 
 /// A call that failed. The server and every other plugin keep serving; the
 /// product maps this to its documented error (visits-counter: 5021).
@@ -64,7 +64,7 @@ impl From<LoadError> for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Surface;
+    use crate::surface::Surface;
 
     /// visits-counter documents 5021 for a failed render: every way a plugin
     /// call can fail must reach a client as that code.

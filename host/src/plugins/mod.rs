@@ -28,8 +28,8 @@ pub use error::{CallError, LoadError};
 pub use registry::{Loaded, PluginStatus, Registry, Source};
 pub use service::Plugins;
 
-use crate::http::Surface;
 use crate::http::routes::Route;
+use crate::surface::Surface;
 
 /// The operator endpoints' route policy (see [`crate::http::routes`]): admins
 /// only, and the upload route alone takes a large body.

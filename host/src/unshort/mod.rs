@@ -17,8 +17,8 @@ pub mod tracer;
 pub use config::UnshortConfig;
 pub use service::Unshortener;
 
-use crate::http::Surface;
 use crate::http::routes::Route;
+use crate::surface::Surface;
 
 /// unshort's route policy (see [`crate::http::routes`]).
 pub const ROUTES: &[Route] = &[Route::exactly("/api/unshort", Surface::Unshort)];

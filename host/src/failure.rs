@@ -1,5 +1,7 @@
-//! One error vocabulary for every surface. Domain errors convert into a
-//! [`Failure`]; each surface renders it in its own envelope (see `surface.rs`).
+//! One error vocabulary for every surface. Each domain error converts into a
+//! [`Failure`] once (in the domain's `error.rs`); each surface renders it in
+//! its own envelope ([`crate::surface`]). Neither module knows HTTP routing
+//! or any product, so domains use them without depending on `http`.
 
 use poem::http::StatusCode;
 

@@ -1,13 +1,13 @@
 //! The five API surfaces Waymark serves (one per seed document), each with
 //! the error envelope its existing clients already parse. Rendering a
 //! [`Failure`] in each envelope happens once, here; which path belongs to
-//! which surface is declared by the products' routes (see [`super::routes`]).
+//! which surface is declared by the products' routes (see [`crate::http::routes`]).
 
 use poem::Response;
 use poem::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::failure::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 
 /// A product surface: a group of routes sharing one envelope and one metering
 /// policy.
