@@ -7,6 +7,7 @@
 //! the product's `*_api.rs` (poem-openapi) → its service → [`store`].
 
 pub mod accounts;
+pub mod batch;
 pub mod clock;
 pub mod config;
 pub mod counter;
@@ -16,6 +17,7 @@ pub mod plugins;
 pub mod raster;
 pub mod server;
 pub mod store;
+pub mod tasks;
 pub mod text_hygiene;
 pub mod unshort;
 
