@@ -30,6 +30,17 @@ impl Clock {
         self.now().with_timezone(&self.tz).date_naive()
     }
 
+    /// The local day containing `instant` as every day key is stored and
+    /// compared: `YYYY-MM-DD` (`NaiveDate`'s Display, no format parsing).
+    pub fn day_of(&self, instant: DateTime<Utc>) -> String {
+        instant.with_timezone(&self.tz).date_naive().to_string()
+    }
+
+    /// Today's day key (see [`Self::day_of`]).
+    pub fn day(&self) -> String {
+        self.day_of(self.now())
+    }
+
     /// When the local day containing `instant` ends (a DST jump can skip
     /// local midnight; the day then ends an hour later).
     pub fn end_of_day(&self, instant: DateTime<Utc>) -> DateTime<Utc> {
@@ -40,5 +51,21 @@ impl Clock {
             .earliest()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| instant + Duration::hours(24))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn day_keys_follow_the_zone_and_the_offset() {
+        let instant = Utc.timestamp_opt(1_700_000_000, 0).unwrap(); // 2023-11-14T22:13:20Z
+        assert_eq!(Clock::new(chrono_tz::UTC, 0).day_of(instant), "2023-11-14");
+        assert_eq!(Clock::new(chrono_tz::Asia::Shanghai, 0).day_of(instant), "2023-11-15");
+        let tomorrow = Clock::new(chrono_tz::UTC, 86_400);
+        assert_eq!(tomorrow.day(), (Utc::now() + Duration::days(1)).date_naive().to_string());
     }
 }

@@ -8,6 +8,7 @@
 //! the product's `*_api.rs` (poem-openapi) → its service → [`store`].
 
 pub mod accounts;
+pub mod batch;
 pub mod clock;
 pub mod config;
 pub mod counter;
@@ -20,6 +21,7 @@ pub mod routes;
 pub mod server;
 pub mod store;
 pub mod surface;
+pub mod tasks;
 pub mod text_hygiene;
 pub mod unshort;
 

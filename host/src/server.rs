@@ -25,6 +25,7 @@ use crate::metering::Meter;
 use crate::plugins::admin_api::AdminPluginsApi;
 use crate::plugins::{LoadError, Plugins, Registry};
 use crate::store::{Db, StoreError};
+use crate::tasks::Tasks;
 use crate::unshort::Unshortener;
 use crate::unshort::api::UnshortApi;
 use crate::unshort::service::UnshortError;
@@ -157,6 +158,31 @@ impl App {
             .with(CatchPanic::new())
     }
 
+    /// Starts every background loop and declares what shutdown runs after
+    /// the last request, in order: final usage and counter flushes, then
+    /// closing the pool.
+    fn start_tasks(&self) -> Tasks {
+        let mut tasks = Tasks::new();
+        let meter = self.meter.clone();
+        tasks.every("usage flush", meter.flush_interval(), move || {
+            let meter = meter.clone();
+            async move { meter.flush().await }
+        });
+        let tallies = self.tallies.clone();
+        tasks.every("counter flush", tallies.interval(), move || {
+            let tallies = tallies.clone();
+            async move { tallies.flush().await }
+        });
+        tasks.adopt("plugin watchers", self.plugins.spawn_watchers());
+        let meter = self.meter.clone();
+        tasks.finally("final usage flush", async move { meter.flush().await });
+        let tallies = self.tallies.clone();
+        tasks.finally("final counter flush", async move { tallies.flush().await });
+        let pool = self.db.pool.clone();
+        tasks.finally("close the pool", async move { pool.close().await });
+        tasks
+    }
+
     /// Serves until `shutdown` resolves, then drains in-flight requests (up to
     /// `shutdown_grace_secs`) and flushes buffered usage.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), StartError> {
@@ -167,34 +193,13 @@ impl App {
         let local = listener.local_addr().map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
         tracing::info!(address = %local, "listening on {local}");
 
-        let meter = self.meter.clone();
-        let flusher = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(meter.flush_interval());
-            loop {
-                tick.tick().await;
-                meter.flush().await;
-            }
-        });
-        let tallies = self.tallies.clone();
-        let counter_flusher = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(tallies.interval());
-            loop {
-                tick.tick().await;
-                tallies.flush().await;
-            }
-        });
-
-        let watchers = self.plugins.spawn_watchers();
-
+        let tasks = self.start_tasks();
         let grace = Duration::from_secs(self.config.shutdown_grace_secs);
         let trusted = self.config.trusted_proxies.clone();
+        // Stop accepting, then drain in-flight requests (both inside `serve`)…
         serve(listener, self.endpoint(), &self.config.http, trusted, shutdown, grace).await;
-        flusher.abort();
-        counter_flusher.abort();
-        watchers.iter().for_each(|w| w.abort());
-        self.meter.flush().await;
-        self.tallies.flush().await;
-        self.db.pool.close().await;
+        // …then stop the loops, flush what they buffered and close the pool.
+        tasks.shutdown().await;
         tracing::info!("stopped");
         Ok(())
     }

@@ -1,10 +1,8 @@
 //! `GET /api/visits-counter`, parameter by parameter, end to end.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
-use crate::support::{Server, header, send, send_raw};
+use crate::support::{Server, eventually, header, send, send_raw};
 
 /// Unlimited metering: these tests are about counting, not quotas.
 const NO_LIMITS: (&str, &str) = ("WAYMARK_METERING__ENABLED", "false");
@@ -201,10 +199,10 @@ async fn counts_survive_a_restart() {
 
 #[tokio::test]
 async fn the_daily_count_resets_at_local_midnight() {
-    // Shift the server's clock to shortly before midnight in its zone. The
-    // margin covers a slow start on a loaded machine; the test then waits
-    // for the server's own midnight rather than a fixed time.
-    const MARGIN_SECS: i64 = 12;
+    // Midnight is simulated, not waited for: the server counts an hour
+    // before local midnight in its zone, then restarts on the same storage
+    // with its clock a minute past it. (A running server crossing midnight
+    // is the tally's unit test `a_running_replica_crosses_midnight`.)
     let tz = chrono_tz::America::New_York;
     let now = chrono::Utc::now();
     let local_midnight = {
@@ -212,27 +210,21 @@ async fn the_daily_count_resets_at_local_midnight() {
         let tomorrow = now.with_timezone(&tz).date_naive() + chrono::Duration::days(1);
         tz.from_local_datetime(&tomorrow.and_hms_opt(0, 0, 0).unwrap()).earliest().unwrap()
     };
-    let offset = chrono::Duration::seconds((local_midnight.timestamp() - MARGIN_SECS) - now.timestamp());
+    let offset_from_midnight = |secs: i64| ((local_midnight.timestamp() + secs) - now.timestamp()).to_string();
     let server = Server::start_with(&[
         NO_LIMITS,
         ("WAYMARK_TIMEZONE", "America/New_York"),
-        ("WAYMARK_CLOCK_OFFSET_SECS", &offset.num_seconds().to_string()),
+        ("WAYMARK_CLOCK_OFFSET_SECS", &offset_from_midnight(-3600)),
         ("WAYMARK_COUNTER__FLUSH_INTERVAL_MS", "100"),
     ])
     .await;
-    let server_now = || chrono::Utc::now() + offset;
-    assert!(
-        server_now() < local_midnight.with_timezone(&chrono::Utc) - chrono::Duration::seconds(1),
-        "the server took longer than {MARGIN_SECS}s to start; midnight passed already"
-    );
     let before = json(&server, "site=midnight").await;
     json(&server, "site=midnight").await;
     assert_eq!(
         before["data"]["record"]["day"],
         (local_midnight - chrono::Duration::days(1)).format("%Y-%m-%d").to_string()
     );
-    let until_midnight = (local_midnight.with_timezone(&chrono::Utc) - server_now()).to_std().unwrap_or_default();
-    tokio::time::sleep(until_midnight + Duration::from_millis(500)).await;
+    let server = server.restart_with(&[("WAYMARK_CLOCK_OFFSET_SECS", &offset_from_midnight(60))]);
     let after = json(&server, "site=midnight").await;
     assert_eq!(after["data"]["record"]["day"], local_midnight.format("%Y-%m-%d").to_string());
     assert_eq!(after["data"]["record"]["daily"], 1, "a new day starts from zero");
@@ -341,8 +333,14 @@ async fn replicas_agree_on_totals_once_flushed() {
         let server = if i % 2 == 0 { &first } else { &second };
         json(server, "site=shared&mode=total").await;
     }
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Each replica flushes its 20 and re-reads the other's within about one
+    // interval; wait for that, then hold both to the exact total.
     for server in [&first, &second] {
+        eventually("both replicas see all 40 visits", || async {
+            let body = json(server, "site=shared&mode=total&no_increment=1").await;
+            if body["data"]["value"] == 40 { Ok(()) } else { Err(body.to_string()) }
+        })
+        .await;
         let body = json(server, "site=shared&mode=total&no_increment=1").await;
         assert_eq!(body["data"]["value"], 40);
     }

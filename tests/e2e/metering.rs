@@ -1,10 +1,8 @@
 //! Rate limits, daily quotas, their headers, and their persistence.
 
-use std::time::Duration;
-
 use serde_json::json;
 
-use crate::support::{Server, header, send, send_raw};
+use crate::support::{Server, eventually, header, send, send_raw};
 
 #[tokio::test]
 async fn lowered_limit_answers_429_with_headers() {
@@ -114,11 +112,18 @@ async fn daily_usage_survives_a_restart() {
     assert_eq!(send(attempt(&server)).await.0, 429, "the quota remembered 3 earlier calls");
 }
 
+/// Today's anonymous usage as flushed by every replica.
+const ANONYMOUS_USAGE: &str =
+    "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM usage_daily WHERE subject LIKE 'ip:%'";
+
 #[tokio::test]
 async fn a_daily_quota_holds_across_replicas() {
     let first = Server::start_with(&[
         ("WAYMARK_METERING__PINGOO__ANONYMOUS_PER_DAY", "7"),
-        ("WAYMARK_METERING__FLUSH_INTERVAL_MS", "50"),
+        // A replica re-reads a caller's shared count once its copy is older
+        // than one interval: at 1 ms, every request after another replica's
+        // flush has reached the database sees it.
+        ("WAYMARK_METERING__FLUSH_INTERVAL_MS", "1"),
     ])
     .await;
     let second = first.sibling();
@@ -135,8 +140,15 @@ async fn a_daily_quota_holds_across_replicas() {
         if send(attempt(server)).await.0 != 429 {
             admitted += 1;
         }
-        // Longer than a flush interval: each replica sees the other's usage.
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Each replica sees the other's usage once it is flushed: wait for
+        // the database to hold every anonymous call admitted so far (the
+        // registration and the attempts).
+        let expected = 1 + admitted;
+        eventually("the admitted calls are flushed", || async {
+            let stored = first.storage.scalar(ANONYMOUS_USAGE).await;
+            if stored == expected { Ok(()) } else { Err(format!("{stored} stored, {expected} admitted")) }
+        })
+        .await;
     }
     assert_eq!(admitted, 6, "after registration, two replicas together admitted {admitted}");
 }

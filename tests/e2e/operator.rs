@@ -68,16 +68,22 @@ async fn sigterm_lets_an_in_flight_request_finish() {
     let body = r#"{"email":"late@example.com","password":"password123"}"#;
     let (head, tail) = body.split_at(10);
     let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // `Expect: 100-continue` makes the server say when it starts reading the
+    // body: proof that the request is in flight, without guessing a time.
     let request = format!(
-        "POST /api/auth/register HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        "POST /api/auth/register HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{head}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        interim.push(stream.read_u8().await.unwrap());
+    }
+    assert!(interim.starts_with(b"HTTP/1.1 100"), "{}", String::from_utf8_lossy(&interim));
 
     // The request is in flight (half its body sent) when SIGTERM arrives.
     let _ = Command::new("kill").arg("-TERM").arg(server.pid().to_string()).status();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    server.wait_for_log("shutdown requested").await;
     stream.write_all(tail.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();

@@ -92,6 +92,46 @@ impl Storage {
     pub async fn new() -> Arc<Storage> {
         Arc::new(Storage { data_dir: tempfile::tempdir().unwrap(), db: TestDb::create().await })
     }
+
+    /// Reads one integer from the servers' database (SQLite or PostgreSQL),
+    /// for tests that wait until a flush has reached it.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let url = match &self.db {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}", self.data_dir.path().join("waymark.db").display()),
+        };
+        let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect to the test database");
+        let (value,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.expect(sql);
+        let _ = conn.close().await;
+        value
+    }
+}
+
+/// How long [`eventually`] waits before it gives up: generous, because a
+/// condition that holds is seen at once and only a failing test waits it out.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Polls `probe` until it returns `Some`, and returns that; panics with the
+/// last `Err` description after `PATIENCE`. The way tests wait for a flush,
+/// a replica sync or a shutdown: for the condition, never for a fixed time.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let deadline = Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(last) if Instant::now() >= deadline => panic!("{what}: still not true after {PATIENCE:?}: {last}"),
+            // Only paces the polling; the condition decides.
+            Err(_) => tokio::time::sleep(pause).await,
+        }
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
 }
 
 /// A running `waymark serve`.
@@ -119,10 +159,21 @@ impl Server {
     }
 
     /// SIGTERM, wait for a clean exit, then start again on the same storage.
-    pub fn restart(mut self) -> Server {
+    pub fn restart(self) -> Server {
+        self.restart_with(&[])
+    }
+
+    /// Like [`Self::restart`], with some variables changed (say, the clock
+    /// offset, to simulate the passing of time across a restart).
+    pub fn restart_with(mut self, changes: &[(&str, &str)]) -> Server {
         let status = self.terminate();
         assert!(status.success(), "server exited with {status} on SIGTERM");
-        Self::spawn(self.storage.clone(), self.env.clone())
+        let mut env = self.env.clone();
+        for (key, value) in changes {
+            env.retain(|(k, _)| k != key);
+            env.push((key.to_string(), value.to_string()));
+        }
+        Self::spawn(self.storage.clone(), env)
     }
 
     fn spawn(storage: Arc<Storage>, env: Vec<(String, String)>) -> Server {
@@ -192,6 +243,14 @@ impl Server {
 
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().join("\n")
+    }
+
+    /// Waits until the server has logged a line containing `text`.
+    pub async fn wait_for_log(&self, text: &str) {
+        eventually(&format!("log line {text:?}"), || async {
+            if self.logs.lock().unwrap().iter().any(|line| line.contains(text)) { Ok(()) } else { Err(self.logs()) }
+        })
+        .await
     }
 
     pub fn get(&self, path: &str) -> reqwest::RequestBuilder {

@@ -304,3 +304,30 @@ pub async fn revoke_user_refresh(db: &Db, user_id: i64) -> Result<(), sqlx::Erro
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::validate;
+    use crate::store::testing;
+
+    #[tokio::test]
+    async fn users_and_keys_round_trip_and_collisions_are_reported() {
+        for test in testing::every_engine().await {
+            let db = &test.db;
+            let jane = validate::username("jane").unwrap();
+            let id = insert_user(db, "jane@example.com", &jane, "hash", Role::User).await.unwrap().unwrap();
+            let other = validate::username("other").unwrap();
+            let taken = insert_user(db, "jane@example.com", &other, "h", Role::User).await.unwrap();
+            assert_eq!(taken, None, "{:?}: a taken email is a collision", db.engine);
+            let lookalike = validate::username("Jane").unwrap();
+            assert_eq!(insert_user(db, "j2@example.com", &lookalike, "h", Role::User).await.unwrap(), None);
+            assert_eq!(user_by_email(db, "jane@example.com").await.unwrap().map(|u| u.id), Some(id));
+            let key = insert_key(db, id, "default", "wm_", "key-hash", KeyScope::Full).await.unwrap();
+            assert_eq!(key_owner(db, "key-hash").await.unwrap().map(|(user, _)| user), Some(id));
+            assert_eq!(revoke_key(db, id, key.id).await.unwrap().as_deref(), Some("key-hash"));
+            assert!(key_owner(db, "key-hash").await.unwrap().is_none());
+            assert!(active_keys(db, id).await.unwrap().is_empty());
+        }
+    }
+}

@@ -62,3 +62,24 @@ pub async fn add(
     .await?;
     Ok(record(row))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing;
+
+    #[tokio::test]
+    async fn batches_add_up_and_late_batches_keep_the_newer_day() {
+        for test in testing::every_engine().await {
+            let db = &test.db;
+            assert_eq!(load(db, "s", "n").await.unwrap(), None);
+            add(db, "s", "n", 2, "2026-01-02", 10).await.unwrap();
+            let late = add(db, "s", "n", 3, "2026-01-01", 5).await.unwrap();
+            let expected = Record { total: 5, daily: 2, day: "2026-01-02".into(), updated_at: 10 };
+            assert_eq!(late, expected, "{:?}", db.engine);
+            let next = add(db, "s", "n", 1, "2026-01-03", 20).await.unwrap();
+            assert_eq!((next.total, next.daily, next.day.as_str()), (6, 1, "2026-01-03"));
+            assert_eq!(load(db, "s", "n").await.unwrap(), Some(next));
+        }
+    }
+}

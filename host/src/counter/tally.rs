@@ -17,47 +17,47 @@
 
 use std::time::{Duration, Instant};
 
-use dashmap::DashMap;
-
 use super::store::{self, Record};
+use crate::batch::{Batched, Entry, Ledger, Pending};
 use crate::clock::Clock;
 use crate::store::Db;
 
-/// One counter as this replica sees it.
-#[derive(Debug, Clone, Default)]
-struct Tally {
-    /// What the database held at the last sync.
-    synced: Record,
-    synced_at: Option<Instant>,
-    /// Visits counted here since, all on `pending_day`.
-    pending: u64,
-    pending_day: String,
-    last_visit: i64,
-    /// A flush of this counter is in flight: a sync now could count the
-    /// flushed visits twice (in the database and still pending).
-    flushing: bool,
-    /// The last visit or read, for forgetting idle counters.
-    seen: Option<Instant>,
+type Key = (String, String);
+
+/// One counter as this replica sees it: the stored record plus visits not
+/// yet written.
+type Tally = Entry<Record, ()>;
+
+/// The record including this replica's unflushed visits, as of `today`.
+fn view(tally: &Tally, today: &str) -> Record {
+    let mut record = tally.synced.clone();
+    if record.day != today {
+        record.daily = 0;
+        record.day = today.to_string();
+    }
+    record.total += tally.pending.count;
+    if tally.pending.day == today {
+        record.daily += tally.pending.count;
+    }
+    record.updated_at = record.updated_at.max(tally.pending.last_at);
+    record
 }
 
-impl Tally {
-    /// The record including this replica's unflushed visits, as of `today`.
-    fn view(&self, today: &str) -> Record {
-        let mut record = self.synced.clone();
-        if record.day != today {
-            record.daily = 0;
-            record.day = today.to_string();
-        }
-        record.total += self.pending;
-        if self.pending_day == today {
-            record.daily += self.pending;
-        }
-        record.updated_at = record.updated_at.max(self.last_visit);
-        record
+/// Counters in the database, keyed by (site, name).
+struct Counters(Db);
+
+impl Ledger for Counters {
+    type Key = Key;
+    type Stored = Record;
+
+    async fn load(&self, (site, name): &Key, _day: &str) -> Result<Option<Record>, sqlx::Error> {
+        store::load(&self.0, site, name).await
+    }
+
+    async fn add(&self, (site, name): &Key, batch: &Pending) -> Result<Record, sqlx::Error> {
+        store::add(&self.0, site, name, batch.count, &batch.day, batch.last_at).await
     }
 }
-
-type Key = (String, String);
 
 /// How many counters are kept in memory, and for how long.
 #[derive(Debug, Clone, Copy)]
@@ -67,81 +67,62 @@ pub struct Retention {
 }
 
 pub struct Tallies {
-    db: Db,
     clock: Clock,
-    interval: Duration,
     retention: Retention,
-    tallies: DashMap<Key, Tally, foldhash::fast::RandomState>,
+    tallies: Batched<Counters>,
 }
 
 impl Tallies {
     pub fn new(db: Db, clock: Clock, interval: Duration, retention: Retention) -> Self {
-        let tallies = DashMap::with_hasher(foldhash::fast::RandomState::default());
-        Self { db, clock, interval, retention, tallies }
+        Self { clock, retention, tallies: Batched::new(Counters(db), interval) }
     }
 
     pub fn interval(&self) -> Duration {
-        self.interval
+        self.tallies.interval()
     }
 
     /// Counts one visit (or only reads, when `increment` is false) and returns
     /// the counter as it stands afterwards.
     pub async fn visit(&self, site: &str, name: &str, increment: bool) -> Result<Record, sqlx::Error> {
+        let now_ms = self.clock.now().timestamp_millis();
+        self.visit_on(site, name, increment, &self.clock.day(), now_ms).await
+    }
+
+    /// [`Self::visit`] on a given day and instant: tests step the calendar
+    /// here instead of waiting for midnight.
+    async fn visit_on(
+        &self,
+        site: &str,
+        name: &str,
+        increment: bool,
+        today: &str,
+        now_ms: i64,
+    ) -> Result<Record, sqlx::Error> {
         let key = (site.to_string(), name.to_string());
-        // `NaiveDate`'s Display is `YYYY-MM-DD`, without parsing a format.
-        let today = self.clock.today().to_string();
-        if self.needs_sync(&key) {
-            let known = self.sync(&key, increment).await?;
+        if self.tallies.needs_sync(&key, |_| false) {
+            let known = self.tallies.sync(&key, today, increment).await?;
             if !known {
                 // Nobody ever counted a visit here: answer zeros, keep nothing.
-                return Ok(Tally::default().view(&today));
+                return Ok(view(&Tally::default(), today));
             }
         }
-        if increment && self.has_pending_from_another_day(&key, &today) {
+        if increment && self.tallies.has_pending_from_another_day(&key, today) {
             // Yesterday's visits must reach the database as yesterday's.
-            self.flush_one(&key).await?;
+            self.tallies.flush_one(&key).await?;
         }
-        let mut tally = self.tallies.entry(key).or_default();
-        tally.seen = Some(Instant::now());
-        if increment {
-            tally.pending += 1;
-            tally.pending_day = today.clone();
-            tally.last_visit = self.clock.now().timestamp_millis();
-        }
-        Ok(tally.view(&today))
-    }
-
-    fn needs_sync(&self, key: &Key) -> bool {
-        self.tallies.get(key).is_none_or(|t| !t.flushing && t.synced_at.is_none_or(|at| at.elapsed() >= self.interval))
-    }
-
-    fn has_pending_from_another_day(&self, key: &Key, today: &str) -> bool {
-        self.tallies.get(key).is_some_and(|t| t.pending > 0 && t.pending_day != today)
-    }
-
-    /// Learns the stored record. Returns whether the counter exists (in the
-    /// database or in memory); a read-only look at one that does not is not
-    /// remembered, so reads of made-up names cost no memory.
-    async fn sync(&self, key: &Key, increment: bool) -> Result<bool, sqlx::Error> {
-        let stored = store::load(&self.db, &key.0, &key.1).await?;
-        if stored.is_none() && !increment && !self.tallies.contains_key(key) {
-            return Ok(false);
-        }
-        let mut tally = self.tallies.entry(key.clone()).or_default();
-        tally.synced = stored.unwrap_or_default();
-        tally.synced_at = Some(Instant::now());
-        Ok(true)
+        Ok(self.tallies.update(key, |tally| {
+            tally.seen = Some(Instant::now());
+            if increment {
+                tally.count(today, now_ms);
+            }
+            view(tally, today)
+        }))
     }
 
     /// Writes every pending visit; failed writes stay pending (nothing is
     /// lost while the database is away).
     pub async fn flush(&self) {
-        let keys: Vec<Key> = self.tallies.iter().filter(|t| t.pending > 0).map(|t| t.key().clone()).collect();
-        for key in keys {
-            if let Err(error) = self.flush_one(&key).await {
-                tracing::warn!(%error, site = %key.0, name = %key.1, "could not flush a counter; will retry");
-            }
-        }
+        self.tallies.flush().await;
         self.forget_idle();
     }
 
@@ -150,11 +131,10 @@ impl Tallies {
     /// never dropped.
     fn forget_idle(&self) {
         let idle = self.retention.idle;
-        let written = |t: &Tally| t.pending == 0 && !t.flushing;
-        self.tallies.retain(|_, t| !written(t) || t.seen.is_some_and(|seen| seen.elapsed() < idle));
+        self.tallies.retain(|t| t.seen.is_some_and(|seen| seen.elapsed() < idle));
         if self.tallies.len() > self.retention.max_counters {
             tracing::info!(counters = self.tallies.len(), "counter cache over its cap; forgetting written counters");
-            self.tallies.retain(|_, t| !written(t));
+            self.tallies.retain(|_| false);
         }
     }
 
@@ -166,28 +146,6 @@ impl Tallies {
     pub fn is_empty(&self) -> bool {
         self.tallies.is_empty()
     }
-
-    async fn flush_one(&self, key: &Key) -> Result<(), sqlx::Error> {
-        let batch = match self.tallies.get_mut(key) {
-            Some(mut t) if t.pending > 0 && !t.flushing => {
-                t.flushing = true;
-                (t.pending, t.pending_day.clone(), t.last_visit)
-            }
-            _ => return Ok(()),
-        };
-        let (pending, day, last_visit) = batch;
-        let written = store::add(&self.db, &key.0, &key.1, pending, &day, last_visit).await;
-        if let Some(mut tally) = self.tallies.get_mut(key) {
-            tally.flushing = false;
-            if let Ok(record) = &written {
-                // Visits counted while the write was in flight stay pending.
-                tally.pending -= pending.min(tally.pending);
-                tally.synced = record.clone();
-                tally.synced_at = Some(Instant::now());
-            }
-        }
-        written.map(|_| ())
-    }
 }
 
 #[cfg(test)]
@@ -196,18 +154,14 @@ mod tests {
 
     #[test]
     fn the_view_adds_pending_visits_and_resets_daily_on_a_new_day() {
-        let tally = Tally {
-            synced: Record { total: 10, daily: 4, day: "2026-01-01".into(), updated_at: 5 },
-            synced_at: None,
-            pending: 2,
-            pending_day: "2026-01-01".into(),
-            last_visit: 9,
-            flushing: false,
-            seen: None,
-        };
-        let same_day = tally.view("2026-01-01");
+        let mut tally = Tally::default();
+        tally.count("2026-01-01", 8);
+        tally.count("2026-01-01", 9);
+        tally.synced = Record { total: 10, daily: 4, day: "2026-01-01".into(), updated_at: 5 };
+        assert_eq!(tally.pending, Pending { count: 2, day: "2026-01-01".into(), last_at: 9 });
+        let same_day = view(&tally, "2026-01-01");
         assert_eq!((same_day.total, same_day.daily, same_day.updated_at), (12, 6, 9));
-        let next_day = tally.view("2026-01-02");
+        let next_day = view(&tally, "2026-01-02");
         assert_eq!((next_day.total, next_day.daily, next_day.day.as_str()), (12, 0, "2026-01-02"));
     }
 }
@@ -248,6 +202,30 @@ mod retention_tests {
         let record = tallies.visit("example.com", "page-0", false).await.unwrap();
         assert_eq!(record.total, 2, "read back from the database");
         assert_eq!(tallies.len(), 1, "an existing counter that is read is cached");
+    }
+
+    /// Midnight, simulated: visits on one day, then the next, in one running
+    /// replica that has not flushed in between.
+    #[tokio::test]
+    async fn a_running_replica_crosses_midnight() {
+        for test in crate::store::testing::every_engine().await {
+            let clock = Clock::new(chrono_tz::UTC, 0);
+            let tallies = Tallies::new(test.db.clone(), clock, Duration::from_secs(3600), KEEP);
+            for _ in 0..2 {
+                tallies.visit_on("example.com", "night", true, "2026-01-01", 1).await.unwrap();
+            }
+            let after = tallies.visit_on("example.com", "night", true, "2026-01-02", 2).await.unwrap();
+            assert_eq!((after.day.as_str(), after.daily, after.total), ("2026-01-02", 1, 3), "{:?}", test.db.engine);
+            let stored = store::load(&test.db, "example.com", "night").await.unwrap().unwrap();
+            assert_eq!(
+                (stored.day.as_str(), stored.daily),
+                ("2026-01-01", 2),
+                "yesterday's visits went as yesterday's"
+            );
+            tallies.flush().await;
+            let stored = store::load(&test.db, "example.com", "night").await.unwrap().unwrap();
+            assert_eq!((stored.day.as_str(), stored.daily, stored.total), ("2026-01-02", 1, 3));
+        }
     }
 
     #[tokio::test]

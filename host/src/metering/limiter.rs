@@ -2,15 +2,14 @@
 //! that are reconciled with the database in batches.
 
 use std::net::IpAddr;
-use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use dashmap::DashMap;
 
 use super::policy::{MeteringConfig, Window};
-use super::usage;
+use super::store::{self, DayUsage};
+use crate::batch::{Batched, Entry, Ledger, Pending};
 use crate::clock::Clock;
-use crate::http::Surface;
+use crate::surface::Surface;
 use crate::store::Db;
 
 /// Who a request is counted against.
@@ -57,23 +56,42 @@ struct Slot {
     count: u64,
 }
 
-/// Today's count for one caller: what the database had at the last sync plus
-/// what this replica admitted since.
+/// The rate windows of one caller, kept beside its batched daily count.
 #[derive(Debug, Clone, Default)]
-struct DayCount {
-    day: String,
-    synced: u64,
-    pending: u64,
-    /// When `synced` was last read from or written to the database; `None`
-    /// until the first sync.
-    synced_at: Option<Instant>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Counters {
+struct Windows {
     second: Slot,
     minute: Slot,
-    day: DayCount,
+}
+
+/// One caller: today's count as the database had it at the last sync
+/// (`synced`), what this replica admitted since (`pending`), and the windows.
+type Counters = Entry<DayUsage, Windows>;
+
+type Key = (Surface, String);
+
+/// Daily usage in the database, keyed by (surface, caller).
+struct Usage(Db);
+
+impl Ledger for Usage {
+    type Key = Key;
+    type Stored = DayUsage;
+
+    async fn load(&self, (surface, subject): &Key, day: &str) -> Result<Option<DayUsage>, sqlx::Error> {
+        let count = store::load(&self.0, *surface, subject, day).await?;
+        Ok(Some(DayUsage { day: day.to_string(), count }))
+    }
+
+    async fn add(&self, (surface, subject): &Key, batch: &Pending) -> Result<DayUsage, sqlx::Error> {
+        let count = store::add(&self.0, *surface, subject, &batch.day, batch.count).await?;
+        Ok(DayUsage { day: batch.day.clone(), count })
+    }
+}
+
+/// What a caller used on `day`: flushed by every replica plus pending here.
+fn used_on(counters: &Counters, day: &str) -> u64 {
+    let synced = if counters.synced.day == day { counters.synced.count } else { 0 };
+    let pending = if counters.pending.day == day { counters.pending.count } else { 0 };
+    synced + pending
 }
 
 /// Window boundaries at one instant.
@@ -90,67 +108,67 @@ impl Now {
         Self {
             second,
             minute: second - second.rem_euclid(60),
-            day: instant.with_timezone(&clock.tz()).format("%Y-%m-%d").to_string(),
+            day: clock.day_of(instant),
             day_reset: clock.end_of_day(instant).timestamp(),
         }
     }
 }
 
-impl Counters {
-    /// Admits one request if every window has room, counting it in all of them.
-    fn admit(&mut self, now: &Now, limits: &[(Window, u64)]) -> Result<Option<Decision>, Exceeded> {
-        if self.second.start != now.second {
-            self.second = Slot { start: now.second, count: 0 };
-        }
-        if self.minute.start != now.minute {
-            self.minute = Slot { start: now.minute, count: 0 };
-        }
-        let mut tightest: Option<Decision> = None;
-        let mut refused: Option<Exceeded> = None;
-        for &(window, limit) in limits.iter().filter(|(_, limit)| *limit > 0) {
-            let (used, reset) = match window {
-                Window::Second => (self.second.count, now.second + 1),
-                Window::Minute => (self.minute.count, now.minute + 60),
-                Window::Day => (self.day.synced + self.day.pending, now.day_reset),
-            };
-            if used >= limit {
-                let decision = Decision { window, limit, remaining: 0, reset };
-                let retry_after_secs = (reset - now.second).max(1) as u64;
-                // When several windows are full, the longest wait is the truth.
-                if refused.is_none_or(|r| r.retry_after_secs < retry_after_secs) {
-                    refused = Some(Exceeded { decision, retry_after_secs });
-                }
-                continue;
-            }
-            let decision = Decision { window, limit, remaining: limit - used - 1, reset };
-            if tightest.is_none_or(|t| decision.remaining <= t.remaining) {
-                tightest = Some(decision);
-            }
-        }
-        if let Some(refused) = refused {
-            return Err(refused);
-        }
-        self.second.count += 1;
-        self.minute.count += 1;
-        self.day.pending += 1;
-        Ok(tightest)
+/// Admits one request if every window has room, counting it in all of them.
+fn admit(counters: &mut Counters, now: &Now, limits: &[(Window, u64)]) -> Result<Option<Decision>, Exceeded> {
+    let used_today = used_on(counters, &now.day);
+    let windows = &mut counters.extra;
+    if windows.second.start != now.second {
+        windows.second = Slot { start: now.second, count: 0 };
     }
+    if windows.minute.start != now.minute {
+        windows.minute = Slot { start: now.minute, count: 0 };
+    }
+    let mut tightest: Option<Decision> = None;
+    let mut refused: Option<Exceeded> = None;
+    for &(window, limit) in limits.iter().filter(|(_, limit)| *limit > 0) {
+        let (used, reset) = match window {
+            Window::Second => (windows.second.count, now.second + 1),
+            Window::Minute => (windows.minute.count, now.minute + 60),
+            Window::Day => (used_today, now.day_reset),
+        };
+        if used >= limit {
+            let decision = Decision { window, limit, remaining: 0, reset };
+            let retry_after_secs = (reset - now.second).max(1) as u64;
+            // When several windows are full, the longest wait is the truth.
+            if refused.is_none_or(|r| r.retry_after_secs < retry_after_secs) {
+                refused = Some(Exceeded { decision, retry_after_secs });
+            }
+            continue;
+        }
+        let decision = Decision { window, limit, remaining: limit - used - 1, reset };
+        if tightest.is_none_or(|t| decision.remaining <= t.remaining) {
+            tightest = Some(decision);
+        }
+    }
+    if let Some(refused) = refused {
+        return Err(refused);
+    }
+    windows.second.count += 1;
+    windows.minute.count += 1;
+    counters.count(&now.day, now.second * 1000);
+    Ok(tightest)
 }
 
 pub struct Meter {
     config: MeteringConfig,
     clock: Clock,
-    db: Db,
-    counters: DashMap<(Surface, String), Counters>,
+    counters: Batched<Usage, Windows>,
 }
 
 impl Meter {
     pub fn new(config: MeteringConfig, clock: Clock, db: Db) -> Self {
-        Self { config, clock, db, counters: DashMap::new() }
+        let interval = std::time::Duration::from_millis(config.flush_interval_ms);
+        Self { config, clock, counters: Batched::new(Usage(db), interval) }
     }
 
     pub fn flush_interval(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.config.flush_interval_ms)
+        self.counters.interval()
     }
 
     /// Counts one request. `Ok(None)`: no limit applies (no headers to send).
@@ -165,65 +183,28 @@ impl Meter {
         let now = Now::at(self.clock.now(), &self.clock);
         let key = (surface, subject.key());
         let has_daily_limit = limits.iter().any(|&(w, l)| w == Window::Day && l > 0);
-        if has_daily_limit && self.needs_sync(&key, &now.day) {
-            self.sync_day(&key, &now.day).await;
+        // Yesterday's count goes to yesterday's row before today's starts.
+        if self.counters.has_pending_from_another_day(&key, &now.day)
+            && let Err(error) = self.counters.flush_one(&key).await
+        {
+            tracing::warn!(%error, "could not flush yesterday's usage; will retry");
         }
-        let mut counters = self.counters.entry(key).or_default();
-        if counters.day.day != now.day {
-            counters.day = DayCount { day: now.day.clone(), ..DayCount::default() };
+        // Other replicas may have counted since the last sync, or the day
+        // turned. On failure the request is still served and the read is
+        // retried on the next one: metering must not take the API down.
+        if has_daily_limit
+            && self.counters.needs_sync(&key, |usage| usage.day != now.day)
+            && let Err(error) = self.counters.sync(&key, &now.day, true).await
+        {
+            tracing::warn!(%error, "could not read daily usage; will retry");
         }
-        counters.admit(&now, &limits)
-    }
-
-    /// Whether the database's count for this caller is older than one flush
-    /// interval: other replicas may have counted since.
-    fn needs_sync(&self, key: &(Surface, String), day: &str) -> bool {
-        let interval = self.flush_interval();
-        self.counters
-            .get(key)
-            .is_none_or(|c| c.day.day != day || c.day.synced_at.is_none_or(|at| at.elapsed() >= interval))
-    }
-
-    /// Learns what the database holds for today (usage from before a restart
-    /// or from other replicas). On failure the request is still served and the
-    /// read is retried on the next one: metering must not take the API down.
-    async fn sync_day(&self, key: &(Surface, String), day: &str) {
-        match usage::load(&self.db, key.0, &key.1, day).await {
-            Ok(synced) => {
-                let mut counters = self.counters.entry(key.clone()).or_default();
-                if counters.day.day != day {
-                    counters.day = DayCount { day: day.to_string(), ..DayCount::default() };
-                }
-                counters.day.synced = synced;
-                counters.day.synced_at = Some(Instant::now());
-            }
-            Err(error) => tracing::warn!(%error, "could not read daily usage; will retry"),
-        }
+        self.counters.update(key, |counters| admit(counters, &now, &limits))
     }
 
     /// Adds every caller's unflushed daily count to the database and learns
     /// the combined totals. Failed writes stay pending for the next flush.
     pub async fn flush(&self) {
-        let batch: Vec<((Surface, String), String, u64)> = self
-            .counters
-            .iter()
-            .filter(|c| c.day.pending > 0)
-            .map(|c| (c.key().clone(), c.day.day.clone(), c.day.pending))
-            .collect();
-        for (key, day, delta) in batch {
-            match usage::add(&self.db, key.0, &key.1, &day, delta).await {
-                Ok(total) => {
-                    if let Some(mut counters) = self.counters.get_mut(&key)
-                        && counters.day.day == day
-                    {
-                        counters.day.pending -= delta.min(counters.day.pending);
-                        counters.day.synced = total;
-                        counters.day.synced_at = Some(Instant::now());
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "could not flush daily usage; will retry"),
-            }
-        }
+        self.counters.flush().await;
         self.forget_idle();
     }
 
@@ -236,7 +217,8 @@ impl Meter {
     }
 
     fn forget_idle_at(&self, now: &Now) {
-        self.counters.retain(|_, c| c.day.pending > 0 || (c.day.day == now.day && c.minute.start >= now.minute - 60));
+        let today = |c: &Counters| c.synced.day == now.day || c.pending.day == now.day;
+        self.counters.retain(|c| today(c) && c.extra.minute.start >= now.minute - 60);
     }
 
     /// Callers held in memory now.
@@ -275,8 +257,8 @@ mod tests {
         // A returning caller's daily count is read back from the database.
         let ip = Subject::Ip(IpAddr::from([198, 51, 100, 7]));
         meter.check(Surface::Counter, &ip).await.unwrap();
-        let counters = meter.counters.get(&(Surface::Counter, ip.key())).unwrap();
-        assert_eq!((counters.day.synced, counters.day.pending), (1, 1));
+        let counts = meter.counters.peek(&(Surface::Counter, ip.key()), |c| (c.synced.count, c.pending.count));
+        assert_eq!(counts.unwrap(), (1, 1));
     }
 
     #[test]
@@ -284,25 +266,25 @@ mod tests {
         let mut c = Counters::default();
         let limits = [(Window::Second, 2), (Window::Day, 100)];
         let t = now(1_700_000_000);
-        assert_eq!(c.admit(&t, &limits).unwrap().unwrap().remaining, 1);
-        assert_eq!(c.admit(&t, &limits).unwrap().unwrap().remaining, 0);
-        let refused = c.admit(&t, &limits).unwrap_err();
+        assert_eq!(admit(&mut c, &t, &limits).unwrap().unwrap().remaining, 1);
+        assert_eq!(admit(&mut c, &t, &limits).unwrap().unwrap().remaining, 0);
+        let refused = admit(&mut c, &t, &limits).unwrap_err();
         assert_eq!(refused.decision.window, Window::Second);
         assert_eq!(refused.retry_after_secs, 1);
         // A refused request is not counted.
-        assert_eq!(c.day.pending, 2);
-        assert!(c.admit(&now(1_700_000_001), &limits).is_ok());
+        assert_eq!(c.pending.count, 2);
+        assert!(admit(&mut c, &now(1_700_000_001), &limits).is_ok());
     }
 
     #[test]
     fn daily_quota_counts_synced_usage_and_resets_at_midnight() {
         let mut c = Counters::default();
-        c.day.synced = 4;
-        let limits = [(Window::Day, 5)];
         let t = now(1_700_000_000);
-        let d = c.admit(&t, &limits).unwrap().unwrap();
+        c.synced = DayUsage { day: t.day.clone(), count: 4 };
+        let limits = [(Window::Day, 5)];
+        let d = admit(&mut c, &t, &limits).unwrap().unwrap();
         assert_eq!((d.limit, d.remaining), (5, 0));
-        let refused = c.admit(&t, &limits).unwrap_err();
+        let refused = admit(&mut c, &t, &limits).unwrap_err();
         assert_eq!(refused.decision.window, Window::Day);
         assert_eq!(refused.decision.reset, t.day_reset);
         assert_eq!(t.day_reset % 86_400, 0, "UTC midnight");
@@ -312,7 +294,7 @@ mod tests {
     fn headers_report_the_tightest_window() {
         let mut c = Counters::default();
         let limits = [(Window::Second, 10), (Window::Minute, 0), (Window::Day, 3)];
-        let d = c.admit(&now(1_700_000_000), &limits).unwrap().unwrap();
+        let d = admit(&mut c, &now(1_700_000_000), &limits).unwrap().unwrap();
         assert_eq!((d.window, d.remaining), (Window::Day, 2));
     }
 

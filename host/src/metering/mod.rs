@@ -11,7 +11,7 @@
 
 mod limiter;
 mod policy;
-mod usage;
+mod store;
 
 pub use limiter::{Decision, Exceeded, Meter, Subject};
 pub use policy::{MeteringConfig, Policy, Window};

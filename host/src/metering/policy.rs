@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::Surface;
+use crate::surface::Surface;
 
 /// Limits for one route group. `0` switches a limit off.
 ///

@@ -19,6 +19,7 @@ pub mod pool;
 mod registry;
 pub mod runtime;
 mod service;
+mod store;
 mod svg_check;
 pub mod unshort_rule;
 pub mod worlds;

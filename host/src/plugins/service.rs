@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use sqlx::Row;
-
 use super::builtin::BUILTIN;
 use super::error::LoadError;
 use super::registry::{Loaded, Registry, Source};
+use super::store;
 use crate::store::{Db, now_ms};
 
 pub struct Plugins {
@@ -104,19 +103,9 @@ impl Plugins {
     pub async fn upload(&self, bytes: Vec<u8>) -> Result<Arc<Loaded>, LoadError> {
         let uploaded_at = now_ms();
         let loaded = self.prepare(bytes.clone(), Source::Upload, "upload", uploaded_at).await?;
-        sqlx::query(
-            "INSERT INTO plugin_uploads (id, version, sha256, component, uploaded_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256,
-                 component = excluded.component, uploaded_at = excluded.uploaded_at",
-        )
-        .bind(&loaded.manifest.id)
-        .bind(&loaded.manifest.version)
-        .bind(&loaded.sha256)
-        .bind(bytes)
-        .bind(uploaded_at)
-        .execute(&self.db.pool)
-        .await
-        .map_err(storage)?;
+        let upload =
+            store::Upload { version: &loaded.manifest.version, sha256: &loaded.sha256, component: bytes, uploaded_at };
+        store::save_upload(&self.db, &loaded.manifest.id, upload).await.map_err(storage)?;
         Ok(self.registry.install(loaded))
     }
 
@@ -124,16 +113,7 @@ impl Plugins {
         if !self.registry.exists(id) {
             return Err(LoadError::NotFound(id.to_string()));
         }
-        sqlx::query(
-            "INSERT INTO plugin_flags (id, enabled, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at",
-        )
-        .bind(id)
-        .bind(i64::from(enabled))
-        .bind(now_ms())
-        .execute(&self.db.pool)
-        .await
-        .map_err(storage)?;
+        store::set_enabled(&self.db, id, enabled, now_ms()).await.map_err(storage)?;
         self.registry.set_enabled(id, enabled);
         Ok(())
     }
@@ -175,11 +155,7 @@ impl Plugins {
                 (None, false) => LoadError::NotFound(id.to_string()),
             });
         }
-        sqlx::query("DELETE FROM plugin_uploads WHERE id = $1")
-            .bind(id)
-            .execute(&self.db.pool)
-            .await
-            .map_err(storage)?;
+        store::delete_upload(&self.db, id).await.map_err(storage)?;
         self.registry.remove(id, Source::Upload);
         Ok(())
     }
@@ -196,21 +172,14 @@ impl Plugins {
     }
 
     async fn try_sync_from_db(&self) -> Result<(), sqlx::Error> {
-        let rows = sqlx::query("SELECT id, sha256, uploaded_at FROM plugin_uploads").fetch_all(&self.db.pool).await?;
         let mut stored = BTreeSet::new();
-        for row in rows {
-            let id: String = row.try_get("id")?;
-            let sha256: String = row.try_get("sha256")?;
-            let uploaded_at: i64 = row.try_get("uploaded_at")?;
+        for store::UploadStamp { id, sha256, uploaded_at } in store::upload_stamps(&self.db).await? {
             stored.insert(id.clone());
             let current = self.registry.candidate(&id, Source::Upload);
             if current.is_some_and(|c| c.sha256 == sha256 && c.made_at == uploaded_at) {
                 continue;
             }
-            let (bytes,): (Vec<u8>,) = sqlx::query_as("SELECT component FROM plugin_uploads WHERE id = $1")
-                .bind(&id)
-                .fetch_one(&self.db.pool)
-                .await?;
+            let bytes = store::upload_component(&self.db, &id).await?;
             let origin = format!("upload:{id}");
             match self.prepare(bytes, Source::Upload, "upload", uploaded_at).await {
                 Ok(loaded) => {
@@ -226,9 +195,7 @@ impl Plugins {
                 self.registry.remove(&status.id, Source::Upload);
             }
         }
-        let disabled: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM plugin_flags WHERE enabled = 0").fetch_all(&self.db.pool).await?;
-        self.registry.set_disabled(disabled.into_iter().map(|(id,)| id).collect());
+        self.registry.set_disabled(store::disabled_ids(&self.db).await?.into_iter().collect());
         Ok(())
     }
 

@@ -1,7 +1,14 @@
 //! Daily usage in the database, shared by every replica.
 
-use crate::http::Surface;
+use crate::surface::Surface;
 use crate::store::Db;
+
+/// One caller's usage on one day, as the database has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct DayUsage {
+    pub day: String,
+    pub count: u64,
+}
 
 /// Today's usage for one caller as the database knows it (all replicas'
 /// flushed counts).
@@ -31,4 +38,23 @@ pub(super) async fn add(db: &Db, surface: Surface, subject: &str, day: &str, del
     .fetch_one(&db.pool)
     .await?;
     Ok(total.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing;
+
+    #[tokio::test]
+    async fn daily_usage_adds_up_per_surface_caller_and_day() {
+        for test in testing::every_engine().await {
+            let db = &test.db;
+            assert_eq!(load(db, Surface::Counter, "ip:1", "2026-01-01").await.unwrap(), 0);
+            add(db, Surface::Counter, "ip:1", "2026-01-01", 2).await.unwrap();
+            assert_eq!(add(db, Surface::Counter, "ip:1", "2026-01-01", 3).await.unwrap(), 5, "{:?}", db.engine);
+            add(db, Surface::Counter, "ip:1", "2026-01-02", 1).await.unwrap();
+            assert_eq!(load(db, Surface::Counter, "ip:1", "2026-01-01").await.unwrap(), 5);
+            assert_eq!(load(db, Surface::Counter, "ip:2", "2026-01-01").await.unwrap(), 0);
+        }
+    }
 }
