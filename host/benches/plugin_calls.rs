@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use waymark::plugins::counter_theme::{self, Mode, ThemeCalls, ThemePlugin, ThemeRequest};
+use waymark::plugins::kind::Candidate;
 use waymark::plugins::pool::PoolSettings;
 use waymark::plugins::runtime::{Limits, Runtime};
 use waymark_plugin_sdk::counter_theme::{CounterInput, CounterMode, CounterTheme};
@@ -52,7 +53,9 @@ fn main() {
     let limits = Limits { memory_bytes: 16 << 20, timeout: Duration::from_millis(50) };
     // `plain` has no template: every call below goes into the plugin.
     let plugin = |settings| {
-        ThemePlugin::new(ThemeCalls::prepare(&runtime, "bench", &component, "0.2.0", limits, settings).unwrap())
+        let candidate =
+            Candidate { runtime: &runtime, id: "bench", component: &component, api: "0.2.0", limits, settings };
+        ThemePlugin::new(ThemeCalls::prepare_v0_2(&candidate).unwrap())
     };
     let pooled = plugin(PoolSettings { max_idle: 8, recycle_after_calls: 10_000 });
     let fresh = plugin(PoolSettings { max_idle: 0, recycle_after_calls: 1 });

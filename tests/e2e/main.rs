@@ -14,6 +14,7 @@ mod counter;
 mod counter_page;
 mod metering;
 mod operator;
+mod plugin_kinds;
 mod plugins;
 mod robustness;
 mod slow_clients;

@@ -13,11 +13,11 @@ use crate::support::{Server, header, send, send_raw};
 
 const ARTIFACTS: &str = env!("WAYMARK_PLUGIN_ARTIFACTS");
 
-fn artifact(name: &str) -> PathBuf {
+pub(crate) fn artifact(name: &str) -> PathBuf {
     Path::new(ARTIFACTS).join(format!("{name}.wasm"))
 }
 
-fn component(name: &str) -> Vec<u8> {
+pub(crate) fn component(name: &str) -> Vec<u8> {
     std::fs::read(artifact(name)).unwrap()
 }
 
@@ -30,30 +30,30 @@ fn plugins_dir(fixtures: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-async fn preview(server: &Server, token: &str, theme: &str, value: u64) -> (u16, String) {
+pub(crate) async fn preview(server: &Server, token: &str, theme: &str, value: u64) -> (u16, String) {
     let response =
         send_raw(server.get(&format!("/api/admin/themes/{theme}/preview?value={value}&length=7")).bearer_auth(token))
             .await;
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-async fn listing(server: &Server, token: &str) -> Value {
+pub(crate) async fn listing(server: &Server, token: &str) -> Value {
     let (status, body) = send(server.get("/api/admin/plugins").bearer_auth(token)).await;
     assert_eq!(status, 200, "{body}");
     body["data"].clone()
 }
 
-fn plugin<'a>(listing: &'a Value, id: &str) -> Option<&'a Value> {
+pub(crate) fn plugin<'a>(listing: &'a Value, id: &str) -> Option<&'a Value> {
     listing["plugins"].as_array().unwrap().iter().find(|p| p["id"] == id)
 }
 
-async fn upload(server: &Server, token: &str, bytes: Vec<u8>) -> (u16, Value) {
+pub(crate) async fn upload(server: &Server, token: &str, bytes: Vec<u8>) -> (u16, Value) {
     send(server.post("/api/admin/plugins").bearer_auth(token).header("content-type", "application/wasm").body(bytes))
         .await
 }
 
 /// Polls until `check` holds, for at most `secs` seconds.
-async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
+pub(crate) async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -428,7 +428,7 @@ async fn templated_themes_draw_each_shape_once() {
 
 /// `bytes` with `manifest` as its manifest: a `waymark-manifest` custom
 /// section placed first, where the host finds it before the embedded one.
-fn with_manifest(bytes: &[u8], manifest: &str) -> Vec<u8> {
+pub(crate) fn with_manifest(bytes: &[u8], manifest: &str) -> Vec<u8> {
     fn leb128(mut n: usize, out: &mut Vec<u8>) {
         loop {
             let byte = (n & 0x7f) as u8;

@@ -18,7 +18,7 @@ use crate::http::credentials::OptionalKey;
 use crate::http::envelope::CounterError;
 use crate::http::{Failure, FailureKind};
 use crate::plugins::Plugins;
-use crate::plugins::counter_theme::{Mode, ThemeRequest, display_value};
+use crate::plugins::counter_theme::{Mode, ThemeRequest, Themes, display_value};
 
 #[derive(Tags)]
 enum ApiTags {
@@ -307,8 +307,8 @@ impl CounterApi {
             Mode::Daily => record.daily,
             Mode::Total => record.total,
         };
-        let registry = self.plugins.registry();
-        let (theme_key, theme_name) = choose_theme(registry, &p.theme)
+        let themes = Themes::of(&self.plugins);
+        let (theme_key, theme_name) = choose_theme(&themes, &p.theme)
             .ok_or_else(|| Failure::new(FailureKind::PluginFailed, "no counter theme is installed"))?;
 
         if p.format == Format::Json {
@@ -347,7 +347,7 @@ impl CounterApi {
         };
         let png_scale = if p.format == Format::Png { p.scale } else { 0 };
         let reuse = if p.increment { Reuse::Unlikely } else { Reuse::Likely };
-        let Image { bytes, etag } = self.renderer.render(registry, request, png_scale, reuse).await.map_err(|e| {
+        let Image { bytes, etag } = self.renderer.render(&themes, request, png_scale, reuse).await.map_err(|e| {
             tracing::warn!(error = %e, "counter theme failed");
             Failure::new(FailureKind::PluginFailed, format!("rendering failed: {e}"))
         })?;

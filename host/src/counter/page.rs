@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::render::{Renderer, Reuse, choose_theme};
 use crate::plugins::Plugins;
-use crate::plugins::counter_theme::{Mode, ThemeRequest};
+use crate::plugins::counter_theme::{Mode, ThemeRequest, Themes};
 
 /// The number every preview shows.
 const SAMPLE: u64 = 1_234_567;
@@ -33,7 +33,7 @@ pub struct PreviewQuery {
 
 #[handler]
 pub async fn page(gallery: poem::web::Data<&Arc<Gallery>>) -> Html<String> {
-    Html(render_page(&gallery.plugins.registry().themes(), gallery.public_url.as_deref()))
+    Html(render_page(&Themes::of(&gallery.plugins).list(), gallery.public_url.as_deref()))
 }
 
 #[handler]
@@ -45,8 +45,8 @@ pub async fn preview(
     let Some(key) = file.strip_suffix(".svg") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let registry = gallery.plugins.registry();
-    let Some((theme, _)) = choose_theme(registry, key).filter(|(theme, _)| theme == key) else {
+    let themes = Themes::of(&gallery.plugins);
+    let Some((theme, _)) = choose_theme(&themes, key).filter(|(theme, _)| theme == key) else {
         return (StatusCode::NOT_FOUND, "no such theme").into_response();
     };
     let length = query.length.unwrap_or(7).clamp(4, 12);
@@ -59,7 +59,7 @@ pub async fn preview(
         animate: true,
         params: Vec::new(),
     };
-    match gallery.renderer.render(registry, request, 0, Reuse::Likely).await {
+    match gallery.renderer.render(&themes, request, 0, Reuse::Likely).await {
         Ok(image) => Response::builder()
             .content_type("image/svg+xml")
             .header("cache-control", "public, max-age=60")

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use moka::sync::Cache;
 
-use crate::plugins::counter_theme::{Mode, ThemeRequest};
-use crate::plugins::{CallError, Registry};
+use crate::plugins::CallError;
+use crate::plugins::counter_theme::{Mode, ThemeRequest, Themes};
 
 /// The theme used when the requested one is not installed (the seed's default).
 pub const DEFAULT_THEME: &str = "gojo_board";
@@ -67,11 +67,10 @@ impl Default for Renderer {
 
 /// Which theme serves a request: the requested one if installed, else the
 /// default, else the last resort. Returns (key, display name).
-pub fn choose_theme(registry: &Registry, requested: &str) -> Option<(String, String)> {
+pub fn choose_theme(themes: &Themes<'_>, requested: &str) -> Option<(String, String)> {
     [requested, DEFAULT_THEME, LAST_RESORT_THEME].into_iter().find_map(|key| {
-        let loaded = registry.theme(key)?;
-        let name = loaded.provided.iter().find(|(k, _)| k == key).map(|(_, n)| n.clone()).unwrap_or_default();
-        Some((key.to_string(), name))
+        let theme = themes.get(key)?;
+        Some((key.to_string(), theme.name().to_string()))
     })
 }
 
@@ -79,7 +78,7 @@ impl Renderer {
     /// The badge as SVG (`png_scale` 0) or PNG (`png_scale` 1–4).
     pub async fn render(
         &self,
-        registry: &Registry,
+        themes: &Themes<'_>,
         request: ThemeRequest,
         png_scale: u8,
         reuse: Reuse,
@@ -91,13 +90,13 @@ impl Renderer {
             daily: request.mode == Mode::Daily,
             label: request.label.clone(),
             png_scale,
-            generation: registry.generation(),
+            generation: themes.generation(),
         });
         if let Some(image) = key.as_ref().and_then(|key| self.cache.get(key)) {
             return Ok(image);
         }
         let request = ThemeRequest { animate: png_scale == 0, ..request };
-        let mut rendered = registry.render_theme(&request).await?;
+        let mut rendered = themes.render(&request).await?;
         let bytes = if png_scale == 0 {
             std::mem::take(&mut rendered.svg).into_bytes()
         } else {

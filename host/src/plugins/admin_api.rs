@@ -8,7 +8,7 @@ use poem_openapi::payload::Binary;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object, OpenApi, ResponseContent, Tags};
 
-use super::counter_theme::{Mode, ThemeRequest};
+use super::counter_theme::{Mode, ThemeRequest, Themes};
 use super::registry::{LoadFailure, PluginStatus};
 use super::service::Plugins;
 use crate::accounts::Role;
@@ -277,8 +277,7 @@ impl AdminPluginsApi {
             animate: !png && animate.0.unwrap_or(true),
             params: Vec::new(),
         };
-        let registry = self.plugins.registry();
-        let rendered = registry.render_theme(&request).await?;
+        let rendered = Themes::of(&self.plugins).render(&request).await?;
         if !png {
             return Ok(PreviewAnswer::Ok(PreviewImage::Svg(Binary(rendered.svg.into_bytes()))));
         }

@@ -6,54 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::LoadError;
+use super::kind::unsupported_api;
+use super::kinds;
 
 pub const SECTION: &str = "waymark-manifest";
-
-/// The plugin API versions this host loads, oldest first. Plugins name
-/// theirs in `api`; each kind is versioned on its own (see `wit/README.md`).
-pub const SUPPORTED_APIS: &[(Kind, &[&str])] = &[
-    (Kind::CounterTheme, &["0.1.0", "0.2.0"]),
-    (Kind::QrStyle, &["0.1.0"]),
-    (Kind::UnshortRule, &["0.1.0"]),
-    (Kind::AnalyticsEnricher, &["0.1.0"]),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    CounterTheme,
-    QrStyle,
-    UnshortRule,
-    AnalyticsEnricher,
-}
-
-impl Kind {
-    /// The API versions of this kind that load.
-    pub fn supported_apis(self) -> &'static [&'static str] {
-        SUPPORTED_APIS.iter().find(|(kind, _)| *kind == self).map_or(&[], |(_, apis)| apis)
-    }
-
-    /// The SDK trait method that lists what a plugin of this kind provides,
-    /// as the plugin author's guide names it (the WIT export behind it is
-    /// `describe`, which authors never see).
-    pub fn listing(self) -> &'static str {
-        match self {
-            Kind::CounterTheme => "themes()",
-            Kind::QrStyle => "styles()",
-            Kind::UnshortRule => "rules()",
-            Kind::AnalyticsEnricher => "enrichers()",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::CounterTheme => "counter-theme",
-            Kind::QrStyle => "qr-style",
-            Kind::UnshortRule => "unshort-rule",
-            Kind::AnalyticsEnricher => "analytics-enricher",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +19,8 @@ pub struct Manifest {
     /// Reverse-DNS-ish unique id, e.g. `example.neon-themes`.
     pub id: String,
     pub version: String,
-    pub kind: Kind,
+    /// One of the kinds in [`kinds::ALL`], e.g. `counter-theme`.
+    pub kind: String,
     /// The WIT API version the plugin was built against, e.g. `0.1.0`.
     pub api: String,
     /// What it provides: theme keys, QR style keys, rule keys, enricher keys.
@@ -104,14 +61,13 @@ impl Manifest {
         if !id_ok {
             return bad("id must be 1-64 characters of a-z, 0-9, '.', '-', '_'".into());
         }
-        let supported = self.kind.supported_apis();
+        let Some(kind) = kinds::find(&self.kind) else {
+            let known: Vec<&str> = kinds::ALL.iter().map(|kind| kind.name()).collect();
+            return bad(format!("unknown variant `{}`, expected one of {}", self.kind, known.join(", ")));
+        };
+        let supported = kind.supported_apis();
         if !supported.contains(&self.api.as_str()) {
-            return bad(format!(
-                "api {} is not supported for {} plugins (this host loads {})",
-                self.api,
-                self.kind.as_str(),
-                supported.join(", ")
-            ));
+            return bad(unsupported_api(kind.name(), &self.api, &supported));
         }
         if self.provides.is_empty() {
             return bad("provides must name at least one key".into());
@@ -167,7 +123,7 @@ mod tests {
     #[test]
     fn accepts_a_good_manifest() {
         let m = parse(GOOD).unwrap();
-        assert_eq!(m.kind, Kind::CounterTheme);
+        assert_eq!(m.kind, "counter-theme");
         assert_eq!(m.provides, ["neon"]);
     }
 
@@ -188,6 +144,15 @@ mod tests {
         assert!(parse(&qr).is_ok());
         let error = parse(&qr.replace("0.1.0", "0.2.0")).unwrap_err().to_string();
         assert!(error.contains("not supported for qr-style plugins"), "{error}");
+    }
+
+    /// A version newer than the kind's table is refused, naming what loads
+    /// (no version silently runs as another).
+    #[test]
+    fn an_unknown_version_is_refused_naming_the_supported_ones() {
+        let error = parse(&GOOD.replace("0.1.0", "0.3.0")).unwrap_err().to_string();
+        assert!(error.contains("api 0.3.0 is not supported for counter-theme plugins"), "{error}");
+        assert!(error.contains("this host loads 0.1.0, 0.2.0"), "{error}");
     }
 
     /// The fixtures the SDK's `manifest::check` is tested with: this host
@@ -213,8 +178,10 @@ mod tests {
     /// The SDK's list of loadable API versions is this host's.
     #[test]
     fn the_sdk_knows_the_supported_apis() {
-        let ours: Vec<(&str, &[&str])> = SUPPORTED_APIS.iter().map(|(kind, apis)| (kind.as_str(), *apis)).collect();
-        assert_eq!(ours, waymark_plugin_sdk::manifest::SUPPORTED_APIS);
+        let ours: Vec<(&str, Vec<&str>)> = kinds::ALL.iter().map(|kind| (kind.name(), kind.supported_apis())).collect();
+        let sdk: Vec<(&str, Vec<&str>)> =
+            waymark_plugin_sdk::manifest::SUPPORTED_APIS.iter().map(|(kind, apis)| (*kind, apis.to_vec())).collect();
+        assert_eq!(ours, sdk);
     }
 
     #[test]

@@ -3,17 +3,23 @@
 //!
 //! - `runtime`: the wasmtime engine and the empty sandbox (the only module
 //!   that configures wasmtime).
-//! - `worlds`: host bindings of the WIT worlds in `wit/since_v*`.
-//! - `pool`: a loaded plugin with its warm instances, limits and counters.
+//! - `world`: what every generated world shares (the `host` import).
+//! - `pool`: a loaded plugin's warm instances, limits and counters.
 //! - `manifest`: the manifest embedded in each component.
-//! - `counter_theme` (and one module per kind): what products call.
-//! - `registry`: the set of loaded plugins, loading, validation and swapping.
+//! - `kind`: the one trait a kind implements; `kinds/<kind>/`: one folder
+//!   per kind (bindings, API versions, checks, the typed facade products
+//!   call: `Themes`, `UnshortRules`, `QrStyles`, `Enrichers`).
+//! - `registry`: the set of loaded plugins, loading, validation and
+//!   swapping, knowing no kind.
+//!
+//! How to add a kind: `docs/plugin-kinds.md`.
 
 pub mod admin_api;
 mod builtin;
 mod config;
-pub mod counter_theme;
 mod error;
+pub mod kind;
+pub mod kinds;
 pub mod manifest;
 pub mod pool;
 mod registry;
@@ -21,11 +27,11 @@ pub mod runtime;
 mod service;
 mod store;
 mod svg_check;
-pub mod unshort_rule;
-pub mod worlds;
+mod world;
 
 pub use config::PluginsConfig;
 pub use error::{CallError, LoadError};
+pub use kinds::{analytics_enricher, counter_theme, qr_style, unshort_rule};
 pub use registry::{Loaded, PluginStatus, Registry, Source};
 pub use service::Plugins;
 

@@ -5,6 +5,12 @@
 //! An instance that trapped is thrown away (its state is suspect); a healthy
 //! one is recycled after `recycle_after_calls` calls or once its memory has
 //! grown past half the cap, because a store frees nothing until dropped.
+//!
+//! A new version is warmed before it is published ([`Pooled::warm`]): its
+//! pool is filled and each instance has made its first call, so a hot swap
+//! under load does not make the first requests pay for fresh instances.
+//! Instantiating has its own limit ([`INSTANTIATE_LIMIT`]); a call's time
+//! limit covers the guest call only.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +30,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = wasmtime::Result<T>> + S
 /// How long past its epoch deadline a call may stay pending (waiting on a
 /// host future rather than running wasm) before it is abandoned.
 const GRACE: Duration = Duration::from_millis(20);
+
+/// How long making a fresh instance may take. Instantiating runs no plugin
+/// code that depends on a request, but on a loaded machine it can take longer
+/// than a call's limit; it must not count against the call that needed it.
+pub const INSTANTIATE_LIMIT: Duration = Duration::from_secs(2);
 
 /// One of the four plugin worlds, as seen by the pool.
 pub trait World: Sized + Send + 'static {
@@ -131,6 +142,15 @@ impl<W: World> Pooled<W> {
         result
     }
 
+    /// Like [`Pooled::call`], but not counted in the stats: for the warm-up
+    /// calls a kind's smoke test makes besides its listing.
+    pub async fn call_unrecorded<R, F>(&self, f: F) -> Result<R, CallError>
+    where
+        F: for<'a> FnOnce(&'a W, &'a mut Store<Sandbox>) -> BoxFuture<'a, R>,
+    {
+        self.call_inner(f).await
+    }
+
     /// Records the outcome of output validation done by the caller, so a
     /// plugin returning garbage shows up in its error counts.
     pub fn record_invalid(&self, error: &CallError) {
@@ -150,6 +170,8 @@ impl<W: World> Pooled<W> {
             Some(warm) => warm,
             None => self.instantiate().await?,
         };
+        // Armed only now: the deadline covers the guest call, not the
+        // instantiation that may have preceded it.
         warm.store.set_epoch_deadline(self.limits.deadline_ticks());
         let outcome = tokio::time::timeout(self.limits.timeout + GRACE, f(&warm.bindings, &mut warm.store)).await;
         match outcome {
@@ -168,12 +190,39 @@ impl<W: World> Pooled<W> {
     async fn instantiate(&self) -> Result<Warm<W>, CallError> {
         tracing::debug!(plugin = %self.id, "new instance");
         let mut store = self.runtime.store(self.id.clone(), self.limits);
-        store.set_epoch_deadline(self.limits.deadline_ticks());
-        let outcome = tokio::time::timeout(self.limits.timeout + GRACE, W::instantiate(&self.pre, &mut store)).await;
+        let limit = INSTANTIATE_LIMIT.max(self.limits.timeout);
+        store.set_epoch_deadline(Limits { timeout: limit, ..self.limits }.deadline_ticks());
+        let outcome = tokio::time::timeout(limit + GRACE, W::instantiate(&self.pre, &mut store)).await;
         match outcome {
             Ok(Ok(bindings)) => Ok(Warm { store, bindings, calls: 0 }),
             Ok(Err(error)) => Err(self.classify(error, &store)),
             Err(_elapsed) => Err(CallError::Timeout(self.id.to_string())),
+        }
+    }
+
+    /// The plugin's `describe` export: (key, display name) pairs.
+    pub async fn describe(&self) -> Result<Vec<(String, String)>, CallError> {
+        self.call(|bindings, store| bindings.describe(store)).await
+    }
+
+    /// Fills the idle pool with instances that have each made one call
+    /// (`describe`, not counted in the stats), so the first requests after
+    /// a swap find warm instances. A failure here only means fewer warm
+    /// instances: the smoke test already judged the plugin.
+    pub async fn warm(&self) {
+        let wanted = self.settings.max_idle.saturating_sub(self.idle.lock().map_or(0, |idle| idle.len()));
+        let mut ready = Vec::with_capacity(wanted);
+        for _ in 0..wanted {
+            let Ok(mut warm) = self.instantiate().await else { break };
+            warm.store.set_epoch_deadline(self.limits.deadline_ticks());
+            let first = tokio::time::timeout(self.limits.timeout + GRACE, warm.bindings.describe(&mut warm.store));
+            if !matches!(first.await, Ok(Ok(_))) {
+                break;
+            }
+            ready.push(warm);
+        }
+        for warm in ready {
+            self.give_back(warm);
         }
     }
 

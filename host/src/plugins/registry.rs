@@ -1,5 +1,8 @@
 //! The set of loaded plugins: loading and checking candidates, choosing the
-//! active version of each plugin, and answering "who draws theme X?".
+//! active version of each plugin, and answering "which plugin of kind K
+//! provides key X?". It knows no kind: each is a [`PluginKind`] from
+//! [`kinds::ALL`], and its plugins are `dyn Prepared` that the kind's own
+//! facade turns back into its type.
 //!
 //! A plugin id can have up to three candidates: built into the binary, a file
 //! in `plugins_dir`, and an upload stored in the database. The most recent
@@ -18,15 +21,11 @@ use arc_swap::ArcSwap;
 use serde::Serialize;
 
 use super::config::PluginsConfig;
-use super::counter_theme::{self, Rendered, ThemeCalls, ThemePlugin, ThemeRequest};
 use super::error::{CallError, LoadError};
-use super::manifest::{Kind, Manifest};
-use super::pool::{Pooled, World};
+use super::kind::{Candidate, PluginKind, Prepared};
+use super::kinds;
+use super::manifest::Manifest;
 use super::runtime::Runtime;
-use super::unshort_rule;
-use super::worlds::analytics_enricher::AnalyticsEnricherPlugin;
-use super::worlds::qr_style::QrStylePlugin;
-use super::worlds::unshort_rule::UnshortRulePlugin;
 
 /// Where a candidate came from. Ordered by precedence on equal timestamps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -49,34 +48,21 @@ pub struct Loaded {
     /// When this version was made (ms): 0 for built-ins, the file's mtime, the
     /// upload time. The newest candidate of an id is the active one.
     pub made_at: i64,
-    pub body: Body,
+    /// The kind the manifest names.
+    pub kind: &'static dyn PluginKind,
+    /// The prepared plugin; its kind's facade downcasts it ([`Loaded::plugin`]).
+    body: Box<dyn Prepared>,
 }
 
-/// The prepared plugin, by kind.
-pub enum Body {
-    CounterTheme(ThemePlugin),
-    QrStyle(Pooled<QrStylePlugin>),
-    UnshortRule(Pooled<UnshortRulePlugin>),
-    AnalyticsEnricher(Pooled<AnalyticsEnricherPlugin>),
-}
-
-impl Body {
-    fn stats(&self) -> &super::pool::Stats {
-        match self {
-            Body::CounterTheme(p) => p.stats(),
-            Body::QrStyle(p) => &p.stats,
-            Body::UnshortRule(p) => &p.stats,
-            Body::AnalyticsEnricher(p) => &p.stats,
-        }
+impl Loaded {
+    /// The prepared plugin as its kind's own type, if it is of that type.
+    pub fn plugin<T: Prepared>(&self) -> Option<&T> {
+        self.body.as_any().downcast_ref()
     }
 
-    fn limits(&self) -> super::runtime::Limits {
-        match self {
-            Body::CounterTheme(p) => p.limits(),
-            Body::QrStyle(p) => p.limits(),
-            Body::UnshortRule(p) => p.limits(),
-            Body::AnalyticsEnricher(p) => p.limits(),
-        }
+    /// The display name of one provided key.
+    pub fn name_of(&self, key: &str) -> Option<&str> {
+        self.provided.iter().find(|(k, _)| k == key).map(|(_, name)| name.as_str())
     }
 }
 
@@ -118,12 +104,11 @@ struct State {
     failures: BTreeMap<String, LoadFailure>,
 }
 
-/// What readers see: the active, enabled plugins indexed by what they provide.
+/// What readers see: per kind name, provided key → the active, enabled
+/// plugin providing it.
 #[derive(Default)]
 struct Snapshot {
-    themes: HashMap<String, Arc<Loaded>>,
-    /// Unshort rule key → the plugin providing it.
-    rules: HashMap<String, Arc<Loaded>>,
+    by_kind: HashMap<&'static str, HashMap<String, Arc<Loaded>>>,
 }
 
 pub struct Registry {
@@ -166,29 +151,31 @@ impl Registry {
             .await
             .map_err(|e| LoadError::Storage(format!("plugin compiler crashed: {e}")))?;
         let component = component?;
-        let limits = self.config.grant(&manifest.limits);
-        let settings = self.config.pool();
-        let id = manifest.id.as_str();
-        let api = manifest.api.as_str();
-        let body = match manifest.kind {
-            Kind::CounterTheme => Body::CounterTheme(ThemePlugin::new(ThemeCalls::prepare(
-                &self.runtime,
-                id,
-                &component,
-                api,
-                limits,
-                settings,
-            )?)),
-            Kind::QrStyle => Body::QrStyle(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?),
-            Kind::UnshortRule => {
-                Body::UnshortRule(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
-            }
-            Kind::AnalyticsEnricher => {
-                Body::AnalyticsEnricher(Pooled::prepare(&self.runtime, id, &component, api, limits, settings)?)
-            }
+        let kind = kinds::find(&manifest.kind)
+            .ok_or_else(|| LoadError::Manifest(format!("unknown kind `{}`", manifest.kind)))?;
+        let candidate = Candidate {
+            runtime: &self.runtime,
+            id: &manifest.id,
+            component: &component,
+            api: &manifest.api,
+            limits: self.config.grant(&manifest.limits),
+            settings: self.config.pool(),
         };
-        let provided = smoke_test(&manifest, &body).await?;
-        Ok(Loaded { sha256: sha256_hex(&bytes), manifest, source, origin: origin.to_string(), provided, made_at, body })
+        let body = kind.prepare(&candidate)?;
+        let provided = smoke_test(&manifest, kind, body.as_ref()).await?;
+        // Warm before it is published: the first requests after a swap
+        // find ready instances instead of paying for them under load.
+        body.warm().await;
+        Ok(Loaded {
+            sha256: sha256_hex(&bytes),
+            manifest,
+            source,
+            origin: origin.to_string(),
+            provided,
+            made_at,
+            kind,
+            body,
+        })
     }
 
     /// Makes a prepared candidate available; it becomes active if it is the
@@ -260,63 +247,21 @@ impl Registry {
         self.lock().candidates.contains_key(id)
     }
 
-    /// The enabled theme plugin that draws `key`.
-    pub fn theme(&self, key: &str) -> Option<Arc<Loaded>> {
-        self.snapshot.load().themes.get(key).cloned()
+    /// The enabled plugin of `kind` that provides `key`.
+    pub fn provider(&self, kind: &str, key: &str) -> Option<Arc<Loaded>> {
+        self.snapshot.load().by_kind.get(kind).and_then(|index| index.get(key)).cloned()
     }
 
-    /// Every enabled theme: (key, display name, plugin id), sorted by key.
-    pub fn themes(&self) -> Vec<(String, String, String)> {
+    /// Every key of `kind` with the enabled plugin providing it, by key.
+    pub fn providers(&self, kind: &str) -> Vec<(String, Arc<Loaded>)> {
         let snapshot = self.snapshot.load();
-        let mut themes: Vec<_> = snapshot
-            .themes
-            .iter()
-            .map(|(key, loaded)| {
-                let name = loaded.provided.iter().find(|(k, _)| k == key).map(|(_, n)| n.clone()).unwrap_or_default();
-                (key.clone(), name, loaded.manifest.id.clone())
-            })
-            .collect();
-        themes.sort();
-        themes
-    }
-
-    /// The enabled unshort rule plugins in the order they are asked: those
-    /// providing the keys in `order` first, then the rest by key. A plugin
-    /// providing several keys is asked once, at its first place.
-    pub fn unshort_rules(&self, order: &[String]) -> Vec<Arc<Loaded>> {
-        let snapshot = self.snapshot.load();
-        let mut rest: Vec<&String> = snapshot.rules.keys().filter(|key| !order.contains(key)).collect();
-        rest.sort();
-        let mut plugins: Vec<Arc<Loaded>> = Vec::new();
-        for key in order.iter().chain(rest) {
-            if let Some(loaded) = snapshot.rules.get(key)
-                && !plugins.iter().any(|p| Arc::ptr_eq(p, loaded))
-            {
-                plugins.push(loaded.clone());
-            }
-        }
-        plugins
-    }
-
-    /// Asks one rule plugin (from [`Registry::unshort_rules`]) about a hop.
-    pub async fn detect_next_hop(
-        &self,
-        loaded: &Loaded,
-        response: &unshort_rule::HopResponse,
-    ) -> Result<Option<unshort_rule::NextHop>, CallError> {
-        match &loaded.body {
-            Body::UnshortRule(plugin) => unshort_rule::detect(plugin, &loaded.manifest.id, response).await,
-            _ => Err(CallError::NotProvided(loaded.manifest.id.clone())),
-        }
-    }
-
-    /// Draws a badge with whichever plugin provides `request.theme`.
-    pub async fn render_theme(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
-        let loaded = self.theme(&request.theme).ok_or_else(|| CallError::NotProvided(request.theme.clone()))?;
-        match &loaded.body {
-            Body::CounterTheme(plugin) => counter_theme::render(plugin, &loaded.manifest.id, request).await,
-            _ => Err(CallError::NotProvided(request.theme.clone())),
-        }
+        let mut all: Vec<_> = snapshot
+            .by_kind
+            .get(kind)
+            .map(|index| index.iter().map(|(key, loaded)| (key.clone(), loaded.clone())).collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// The admin listing: every plugin id with its active version.
@@ -332,7 +277,7 @@ impl Registry {
                 Some(PluginStatus {
                     id: id.clone(),
                     version: active.manifest.version.clone(),
-                    kind: active.manifest.kind.as_str(),
+                    kind: active.kind.name(),
                     api: active.manifest.api.clone(),
                     description: active.manifest.description.clone(),
                     provides: active.provided.clone(),
@@ -361,18 +306,13 @@ impl Registry {
 
     /// Rebuilds the readers' index from the state.
     fn publish(&self, state: &State) {
-        let mut themes: HashMap<String, Arc<Loaded>> = HashMap::new();
-        let mut rules: HashMap<String, Arc<Loaded>> = HashMap::new();
+        let mut by_kind: HashMap<&'static str, HashMap<String, Arc<Loaded>>> = HashMap::new();
         for (id, candidates) in &state.candidates {
             if state.disabled.contains(id) {
                 continue;
             }
             let Some(active) = newest(candidates) else { continue };
-            let index = match active.body {
-                Body::CounterTheme(_) => &mut themes,
-                Body::UnshortRule(_) => &mut rules,
-                _ => continue,
-            };
+            let index = by_kind.entry(active.kind.name()).or_default();
             for (key, _) in &active.provided {
                 let replace = index.get(key).is_none_or(|other| rank(active) > rank(other));
                 if replace {
@@ -380,7 +320,7 @@ impl Registry {
                 }
             }
         }
-        self.snapshot.store(Arc::new(Snapshot { themes, rules }));
+        self.snapshot.store(Arc::new(Snapshot { by_kind }));
         self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
     }
 
@@ -400,19 +340,15 @@ fn newest(candidates: &BTreeMap<Source, Arc<Loaded>>) -> Option<&Arc<Loaded>> {
 }
 
 /// Calls the plugin's listing (`describe` in WIT; `themes()`, `styles()`, …
-/// in the SDK, and so in every message) and, for themes, draws each theme
-/// once before a plugin may serve; the listing must match the manifest's
-/// `provides`.
-async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, String)>, LoadError> {
-    let smoke = |e: CallError| LoadError::SmokeTest(e.to_string());
-    let listing = manifest.kind.listing();
-    let failed = |e: CallError| LoadError::SmokeTest(format!("{listing}: {e}"));
-    let provided = match body {
-        Body::CounterTheme(p) => p.describe().await.map_err(failed)?,
-        Body::QrStyle(p) => describe(p).await.map_err(failed)?,
-        Body::UnshortRule(p) => describe(p).await.map_err(failed)?,
-        Body::AnalyticsEnricher(p) => describe(p).await.map_err(failed)?,
-    };
+/// in the SDK, and so in every message), which must match the manifest's
+/// `provides`, then the kind's own smoke test of each provided key.
+async fn smoke_test(
+    manifest: &Manifest,
+    kind: &dyn PluginKind,
+    body: &dyn Prepared,
+) -> Result<Vec<(String, String)>, LoadError> {
+    let listing = kind.listing();
+    let provided = body.describe().await.map_err(|e| LoadError::SmokeTest(format!("{listing}: {e}")))?;
     let described: BTreeSet<&str> = provided.iter().map(|(k, _)| k.as_str()).collect();
     let declared: BTreeSet<&str> = manifest.provides.iter().map(String::as_str).collect();
     if described != declared {
@@ -420,16 +356,8 @@ async fn smoke_test(manifest: &Manifest, body: &Body) -> Result<Vec<(String, Str
             "{listing} lists {described:?} but the manifest provides {declared:?}"
         )));
     }
-    if let Body::CounterTheme(plugin) = body {
-        for (key, _) in &provided {
-            counter_theme::smoke_test(plugin, &manifest.id, &ThemeRequest::sample(key)).await.map_err(smoke)?;
-        }
-    }
+    body.smoke_test(&manifest.id, &provided).await.map_err(|e: CallError| LoadError::SmokeTest(e.to_string()))?;
     Ok(provided)
-}
-
-async fn describe<W: World + Sync>(plugin: &Pooled<W>) -> Result<Vec<(String, String)>, CallError> {
-    plugin.call(|bindings, store| bindings.describe(store)).await
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -20,6 +20,30 @@
 
 use memchr::{memchr, memchr3, memmem};
 
+/// Largest SVG a plugin may return. Badges and codes are small; this stops
+/// a plugin from making the server ship megabytes per request.
+pub const MAX_SVG_BYTES: usize = 1024 * 1024;
+/// Largest declared size, in pixels, on either axis.
+pub const MAX_SIDE: u32 = 4096;
+
+/// Refuses sizes outside 1..=[`MAX_SIDE`].
+pub fn check_size(width: u32, height: u32) -> Result<(), String> {
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(format!("size {width}x{height} is outside 1..={MAX_SIDE}"));
+    }
+    Ok(())
+}
+
+/// The whole check of one document a plugin drew: its length, its declared
+/// size and its markup.
+pub fn check_document(svg: &str, width: u32, height: u32) -> Result<(), String> {
+    if svg.len() > MAX_SVG_BYTES {
+        return Err(format!("SVG of {} bytes exceeds {MAX_SVG_BYTES}", svg.len()));
+    }
+    check_size(width, height)?;
+    Baseline::check(svg).map(drop)
+}
+
 /// A checked document and where its text and attribute values are (outside
 /// references): the positions a later document may differ at.
 pub struct Baseline {

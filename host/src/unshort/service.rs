@@ -14,6 +14,7 @@ use super::config::UnshortConfig;
 use super::fetch;
 use super::tracer::{Trace, Tracer};
 use crate::plugins::Plugins;
+use crate::plugins::unshort_rule::UnshortRules;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum UnshortError {
@@ -72,7 +73,7 @@ impl Unshortener {
             .map_err(|_| UnshortError::Busy)?;
         let tracer = Tracer {
             client: &self.client,
-            registry: self.plugins.registry(),
+            rules: UnshortRules::of(&self.plugins),
             policy: &self.policy,
             rule_order: &self.config.rules,
             hop_timeout: self.config.hop_timeout(),

@@ -11,8 +11,7 @@ use url::Url;
 use super::blocker::{self, Policy};
 use super::fetch::{self, Fetched};
 use super::headers;
-use crate::plugins::Registry;
-use crate::plugins::unshort_rule::HopResponse;
+use crate::plugins::unshort_rule::{HopResponse, NextHop, UnshortRules};
 
 /// One hop of the chain, as the API reports it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -55,7 +54,7 @@ pub struct Trace {
 /// What a trace needs besides the URL.
 pub struct Tracer<'a> {
     pub client: &'a reqwest::Client,
-    pub registry: &'a Registry,
+    pub rules: UnshortRules<'a>,
     pub policy: &'a Policy,
     pub rule_order: &'a [String],
     pub hop_timeout: Duration,
@@ -141,7 +140,7 @@ impl Tracer<'_> {
 
     /// The first rule that sees a redirect in an HTML page wins. A failing
     /// rule is skipped (and counted against its plugin), not fatal.
-    async fn ask_rules(&self, url: &Url, fetched: &Fetched) -> Option<crate::plugins::unshort_rule::NextHop> {
+    async fn ask_rules(&self, url: &Url, fetched: &Fetched) -> Option<NextHop> {
         let body = fetched.body.as_ref()?;
         let response = HopResponse {
             url: url.to_string(),
@@ -150,11 +149,11 @@ impl Tracer<'_> {
             body_prefix: body.prefix.clone(),
             truncated: body.truncated,
         };
-        for rule in self.registry.unshort_rules(self.rule_order) {
-            match self.registry.detect_next_hop(&rule, &response).await {
+        for rule in self.rules.in_order(self.rule_order) {
+            match rule.detect_next_hop(&response).await {
                 Ok(Some(next)) => return Some(next),
                 Ok(None) => {}
-                Err(error) => tracing::warn!(%error, plugin = %rule.manifest.id, "unshort rule failed; skipped"),
+                Err(error) => tracing::warn!(%error, plugin = %rule.plugin_id(), "unshort rule failed; skipped"),
             }
         }
         None

@@ -1,12 +1,98 @@
 //! Unshort rules: asking a plugin where a fetched page (that did not
 //! redirect by status) sends its visitor, and checking the answer.
+//!
+//! The unshortener reaches rules through [`UnshortRules`]: the enabled
+//! rules in the order configured, each a [`RuleHandle`].
 
-use super::error::CallError;
-use super::pool::Pooled;
-use super::worlds::unshort_rule::UnshortRulePlugin;
-use super::worlds::unshort_rule::exports::waymark::plugin::unshort_rule as wit;
+mod bindings;
+
+use std::sync::Arc;
+
+use self::bindings::v0_1::UnshortRulePlugin;
+use self::bindings::v0_1::exports::waymark::plugin::unshort_rule as wit;
+use crate::plugins::error::CallError;
+use crate::plugins::kind::{ApiVersion, Pending, PluginKind, PooledWorld, reported};
+use crate::plugins::pool::Pooled;
+use crate::plugins::registry::{Loaded, Registry};
+use crate::plugins::service::Plugins;
 
 pub type RulePlugin = Pooled<UnshortRulePlugin>;
+
+/// The manifest's `kind` for unshort rules.
+pub const KIND: &str = "unshort-rule";
+
+/// The unshort-rule kind: finds the next hop in a fetched page.
+pub struct UnshortRuleKind;
+
+/// The API versions that load, oldest first: the only list of them.
+static VERSIONS: &[ApiVersion] =
+    &[ApiVersion { version: "0.1.0", prepare: |c| Ok(Box::new(c.pool::<UnshortRulePlugin>()?)) }];
+
+impl PluginKind for UnshortRuleKind {
+    fn name(&self) -> &'static str {
+        KIND
+    }
+
+    fn listing(&self) -> &'static str {
+        "rules()"
+    }
+
+    fn versions(&self) -> &'static [ApiVersion] {
+        VERSIONS
+    }
+}
+
+impl PooledWorld for UnshortRulePlugin {
+    /// A rule has no sample page to be tried on: its listing is its test.
+    fn smoke_test<'a>(_: &'a RulePlugin, _: &'a str, _: &'a [(String, String)]) -> Pending<'a, Result<(), CallError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// The enabled unshort rules.
+pub struct UnshortRules<'a> {
+    registry: &'a Registry,
+}
+
+impl<'a> UnshortRules<'a> {
+    pub fn of(plugins: &'a Plugins) -> Self {
+        Self { registry: plugins.registry() }
+    }
+
+    /// The rule plugins in the order they are asked: those providing the
+    /// keys in `order` first, then the rest by key. A plugin providing
+    /// several keys is asked once, at its first place.
+    pub fn in_order(&self, order: &[String]) -> Vec<RuleHandle> {
+        let all = self.registry.providers(KIND);
+        let configured = order.iter().filter_map(|key| all.iter().find(|(k, _)| k == key));
+        let rest = all.iter().filter(|(key, _)| !order.contains(key));
+        let mut rules: Vec<RuleHandle> = Vec::new();
+        for (_, loaded) in configured.chain(rest) {
+            if !rules.iter().any(|rule| Arc::ptr_eq(&rule.loaded, loaded)) {
+                rules.push(RuleHandle { loaded: loaded.clone() });
+            }
+        }
+        rules
+    }
+}
+
+/// One enabled rule plugin.
+pub struct RuleHandle {
+    loaded: Arc<Loaded>,
+}
+
+impl RuleHandle {
+    pub fn plugin_id(&self) -> &str {
+        &self.loaded.manifest.id
+    }
+
+    /// Asks the plugin where `response` sends its visitor.
+    pub async fn detect_next_hop(&self, response: &HopResponse) -> Result<Option<NextHop>, CallError> {
+        let plugin =
+            self.loaded.plugin::<RulePlugin>().ok_or_else(|| CallError::NotProvided(self.plugin_id().into()))?;
+        detect(plugin, self.plugin_id(), response).await
+    }
+}
 
 /// Longest URL a rule may return (browsers cope with about this much).
 const MAX_URL: usize = 8 * 1024;
@@ -33,7 +119,7 @@ pub struct NextHop {
 }
 
 /// Runs one rule plugin on `response`.
-pub async fn detect(plugin: &RulePlugin, id: &str, response: &HopResponse) -> Result<Option<NextHop>, CallError> {
+async fn detect(plugin: &RulePlugin, id: &str, response: &HopResponse) -> Result<Option<NextHop>, CallError> {
     let input = wit::HopResponse {
         url: response.url.clone(),
         status: response.status,
@@ -55,7 +141,7 @@ pub async fn detect(plugin: &RulePlugin, id: &str, response: &HopResponse) -> Re
         Ok(Some(next)) => {
             check(next).map(Some).map_err(|detail| CallError::InvalidOutput { plugin: id.into(), detail })
         }
-        Err(detail) => Err(CallError::Reported { plugin: id.into(), detail: detail.chars().take(300).collect() }),
+        Err(detail) => Err(reported(id, &detail)),
     };
     if let Err(error) = &checked {
         plugin.record_invalid(error);

@@ -1,14 +1,13 @@
 //! The one place that knows which counter-theme API a plugin speaks:
 //! requests go in as host types, answers come out as host types.
 
-use std::sync::Arc;
-
+use super::bindings::{v0_1, v0_2};
 use super::template::{RawTemplate, Shape, Slot};
 use super::{Mode, ThemeRequest, display_value};
 use crate::plugins::error::{CallError, LoadError};
-use crate::plugins::pool::{PoolSettings, Pooled, Stats};
-use crate::plugins::runtime::{Limits, Runtime};
-use crate::plugins::worlds::{counter_theme as v0_1, counter_theme_v0_2 as v0_2};
+use crate::plugins::kind::Candidate;
+use crate::plugins::pool::{Pooled, Stats};
+use crate::plugins::runtime::Limits;
 
 /// `render` is the same call in every API version, each on its own
 /// generated types: `$api` is the bindings module of the version.
@@ -57,18 +56,14 @@ pub struct RawSvg {
 }
 
 impl ThemeCalls {
-    pub fn prepare(
-        runtime: &Arc<Runtime>,
-        id: &str,
-        component: &wasmtime::component::Component,
-        api: &str,
-        limits: Limits,
-        settings: PoolSettings,
-    ) -> Result<Self, LoadError> {
-        Ok(match api {
-            "0.1.0" => ThemeCalls::V0_1(Pooled::prepare(runtime, id, component, api, limits, settings)?),
-            _ => ThemeCalls::V0_2(Pooled::prepare(runtime, id, component, api, limits, settings)?),
-        })
+    /// Binds a component built against API 0.1.0 (`render` only).
+    pub fn prepare_v0_1(candidate: &Candidate<'_>) -> Result<Self, LoadError> {
+        Ok(ThemeCalls::V0_1(candidate.pool()?))
+    }
+
+    /// Binds a component built against API 0.2.0 (`render` and `template`).
+    pub fn prepare_v0_2(candidate: &Candidate<'_>) -> Result<Self, LoadError> {
+        Ok(ThemeCalls::V0_2(candidate.pool()?))
     }
 
     pub fn stats(&self) -> &Stats {
@@ -95,10 +90,17 @@ impl ThemeCalls {
 
     /// The plugin's `describe`: (key, display name) pairs.
     pub async fn describe(&self) -> Result<Vec<(String, String)>, CallError> {
-        use crate::plugins::pool::World;
         match self {
-            ThemeCalls::V0_1(pool) => pool.call(|bindings, store| bindings.describe(store)).await,
-            ThemeCalls::V0_2(pool) => pool.call(|bindings, store| bindings.describe(store)).await,
+            ThemeCalls::V0_1(pool) => pool.describe().await,
+            ThemeCalls::V0_2(pool) => pool.describe().await,
+        }
+    }
+
+    /// Fills the instance pool (see [`Pooled::warm`]).
+    pub async fn warm(&self) {
+        match self {
+            ThemeCalls::V0_1(pool) => pool.warm().await,
+            ThemeCalls::V0_2(pool) => pool.warm().await,
         }
     }
 

@@ -5,19 +5,89 @@
 //! hand over a template per shape ([`template`]): the host keeps it and
 //! fills in each count itself. Otherwise the plugin's `render` draws every
 //! badge and [`check`] vets it.
+//!
+//! Products reach themes through [`Themes`] and [`ThemeHandle`]
+//! (`handle.rs`), never through the registry.
 
+mod bindings;
 mod calls;
 mod check;
+mod handle;
 pub mod template;
 
+use std::any::Any;
 use std::sync::Arc;
 
 pub use self::calls::ThemeCalls;
 use self::check::Baselines;
+pub use self::handle::{ThemeHandle, Themes};
 use self::template::{CheckedTemplate, Shape, Templates};
-use super::error::CallError;
-use super::pool::Stats;
-use super::runtime::Limits;
+use crate::plugins::error::{CallError, LoadError};
+use crate::plugins::kind::{ApiVersion, Pending, PluginKind, Prepared};
+use crate::plugins::pool::Stats;
+use crate::plugins::runtime::Limits;
+
+/// The manifest's `kind` for counter themes.
+pub const KIND: &str = "counter-theme";
+
+/// The counter-theme kind: draws a counter value as SVG.
+pub struct CounterThemeKind;
+
+/// The API versions that load, oldest first: the only list of them.
+static VERSIONS: &[ApiVersion] = &[
+    ApiVersion { version: "0.1.0", prepare: |c| prepared(ThemeCalls::prepare_v0_1(c)) },
+    ApiVersion { version: "0.2.0", prepare: |c| prepared(ThemeCalls::prepare_v0_2(c)) },
+];
+
+fn prepared(calls: Result<ThemeCalls, LoadError>) -> Result<Box<dyn Prepared>, LoadError> {
+    Ok(Box::new(ThemePlugin::new(calls?)))
+}
+
+impl PluginKind for CounterThemeKind {
+    fn name(&self) -> &'static str {
+        KIND
+    }
+
+    fn listing(&self) -> &'static str {
+        "themes()"
+    }
+
+    fn versions(&self) -> &'static [ApiVersion] {
+        VERSIONS
+    }
+}
+
+impl Prepared for ThemePlugin {
+    fn describe(&self) -> Pending<'_, Result<Vec<(String, String)>, CallError>> {
+        Box::pin(self.calls.describe())
+    }
+
+    /// Draws each theme once, both ways (see [`smoke_test`]).
+    fn smoke_test<'a>(&'a self, id: &'a str, provided: &'a [(String, String)]) -> Pending<'a, Result<(), CallError>> {
+        Box::pin(async move {
+            for (key, _) in provided {
+                smoke_test(self, id, &ThemeRequest::sample(key)).await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn warm(&self) -> Pending<'_, ()> {
+        Box::pin(self.calls.warm())
+    }
+
+    fn stats(&self) -> &Stats {
+        self.calls.stats()
+    }
+
+    fn limits(&self) -> Limits {
+        self.calls.limits()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 /// A loaded theme plugin: its instances, the templates it drew and the
 /// documents it drew that passed the full check.
@@ -30,19 +100,6 @@ pub struct ThemePlugin {
 impl ThemePlugin {
     pub fn new(calls: ThemeCalls) -> Self {
         Self { calls, templates: Templates::default(), baselines: Baselines::default() }
-    }
-
-    pub fn stats(&self) -> &Stats {
-        self.calls.stats()
-    }
-
-    pub fn limits(&self) -> Limits {
-        self.calls.limits()
-    }
-
-    /// The plugin's `describe`: (key, display name) pairs.
-    pub async fn describe(&self) -> Result<Vec<(String, String)>, CallError> {
-        self.calls.describe().await
     }
 }
 

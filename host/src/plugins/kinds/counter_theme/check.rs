@@ -7,19 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::plugins::svg_check::Baseline;
 
-/// Largest SVG a theme may return. Badges are small; this stops a plugin
-/// from making the server ship megabytes per request.
-pub const MAX_SVG_BYTES: usize = 1024 * 1024;
-/// Largest declared size, in pixels, on either axis.
-pub const MAX_SIDE: u32 = 4096;
-
-/// Refuses sizes outside 1..=[`MAX_SIDE`].
-pub fn check_size(width: u32, height: u32) -> Result<(), String> {
-    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
-        return Err(format!("size {width}x{height} is outside 1..={MAX_SIDE}"));
-    }
-    Ok(())
-}
+pub use crate::plugins::svg_check::{MAX_SVG_BYTES, check_size};
 
 /// Checked documents by theme and length, so the next badge of the same
 /// shape is checked against one instead of parsed in full (see
@@ -66,6 +54,7 @@ impl Baselines {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugins::svg_check::MAX_SIDE;
 
     fn check(baselines: &Baselines, svg: &str) -> Result<(), String> {
         baselines.check("t", svg, 10, 10)
