@@ -25,18 +25,7 @@ pub trait AnalyticsEnricher {
     fn enrich(event: &Event) -> Result<Vec<Field>, String>;
 }
 
-/// Shorthand for a [`Provided`] entry.
-pub fn provided(key: &str, name: &str) -> Provided {
-    Provided { key: key.to_string(), name: name.to_string() }
-}
-
-/// Writes to the server's log (natively, to stderr, for unit tests).
-pub fn log(level: LogLevel, message: &str) {
-    #[cfg(target_arch = "wasm32")]
-    bindings::waymark::plugin::host::log(level, message);
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("[{level:?}] {message}");
-}
+shared_helpers!();
 
 /// Shorthand for a [`Field`] to set, e.g. `field("browser", "Firefox 128")`.
 pub fn field(name: &str, value: &str) -> Field {

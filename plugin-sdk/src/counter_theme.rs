@@ -84,23 +84,7 @@ pub fn check_manifest<T: CounterTheme>(
     crate::manifest::check_plugin(text, "counter-theme", API, "themes()", T::themes().into_iter().map(|p| p.key))
 }
 
-/// Shorthand for a [`Provided`] entry.
-pub fn provided(key: &str, name: &str) -> Provided {
-    Provided { key: key.to_string(), name: name.to_string() }
-}
-
-/// Writes to the server's log (natively, to stderr, for unit tests).
-pub fn log(level: LogLevel, message: &str) {
-    #[cfg(target_arch = "wasm32")]
-    bindings::waymark::plugin::host::log(level, message);
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("[{level:?}] {message}");
-}
-
-/// The request parameter named `name`, if sent.
-pub fn param<'a>(input: &'a CounterInput, name: &str) -> Option<&'a str> {
-    input.params.iter().find(|o| o.name == name).map(|o| o.value.as_str())
-}
+shared_helpers!(param: CounterInput);
 
 /// The shape of `input`: everything but its value.
 pub fn shape_of(input: &CounterInput) -> CounterShape {

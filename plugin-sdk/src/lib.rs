@@ -29,6 +29,9 @@
 //! cap and a time limit per call. An instance may be reused for many calls or
 //! thrown away after any of them, so keep no state between calls.
 
+#[macro_use]
+mod shared;
+
 pub mod color;
 pub mod digits;
 pub mod svg;

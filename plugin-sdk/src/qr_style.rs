@@ -22,23 +22,7 @@ pub trait QrStyle {
     fn render(input: &QrInput) -> Result<RenderedQr, String>;
 }
 
-/// Shorthand for a [`Provided`] entry.
-pub fn provided(key: &str, name: &str) -> Provided {
-    Provided { key: key.to_string(), name: name.to_string() }
-}
-
-/// Writes to the server's log (natively, to stderr, for unit tests).
-pub fn log(level: LogLevel, message: &str) {
-    #[cfg(target_arch = "wasm32")]
-    bindings::waymark::plugin::host::log(level, message);
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("[{level:?}] {message}");
-}
-
-/// The request parameter named `name`, if sent.
-pub fn param<'a>(input: &'a QrInput, name: &str) -> Option<&'a str> {
-    input.params.iter().find(|o| o.name == name).map(|o| o.value.as_str())
-}
+shared_helpers!(param: QrInput);
 
 /// Whether the module in column `x`, row `y` (from the top left, quiet zone
 /// excluded) is dark. Positions outside the matrix are light, like the quiet

@@ -24,18 +24,7 @@ pub trait UnshortRule {
     fn detect(response: &HopResponse) -> Result<Option<NextHop>, String>;
 }
 
-/// Shorthand for a [`Provided`] entry.
-pub fn provided(key: &str, name: &str) -> Provided {
-    Provided { key: key.to_string(), name: name.to_string() }
-}
-
-/// Writes to the server's log (natively, to stderr, for unit tests).
-pub fn log(level: LogLevel, message: &str) {
-    #[cfg(target_arch = "wasm32")]
-    bindings::waymark::plugin::host::log(level, message);
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("[{level:?}] {message}");
-}
+shared_helpers!();
 
 /// The value of the first response header named `name` (compared
 /// case-insensitively), if any.
