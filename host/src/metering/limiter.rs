@@ -9,8 +9,8 @@ use super::policy::{MeteringConfig, Window};
 use super::store::{self, DayUsage};
 use crate::batch::{Batched, Entry, Ledger, Pending};
 use crate::clock::Clock;
-use crate::surface::Surface;
 use crate::store::Db;
+use crate::surface::Surface;
 
 /// Who a request is counted against.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Daily usage in the database, shared by every replica.
 
-use crate::surface::Surface;
 use crate::store::Db;
+use crate::surface::Surface;
 
 /// One caller's usage on one day, as the database has it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
