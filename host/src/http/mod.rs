@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod envelope;
 pub mod json_text;
 pub mod pipeline;
+pub mod query_text;
 pub mod routes;
 pub mod serve;
 pub mod spec;

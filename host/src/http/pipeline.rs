@@ -231,14 +231,21 @@ fn failure_of(error: poem::Error, auth: &AuthState) -> Failure {
         _ if error.to_string().starts_with("failed to parse path") => "invalid path parameter".to_string(),
         // A validator's complaint quotes its whole rule (a regex, say);
         // name the parameter and point to the spec instead.
-        _ if error.to_string().contains(": verification failed.") => {
-            let text = error.to_string();
-            let what = text.split(": verification failed.").next().unwrap_or("a parameter").to_string();
-            format!("{}: not in the form the API documents (see /openapi.json)", what.replace("failed to parse ", ""))
+        // (A `QueryText` rule's refusal reads the same, one level deeper.)
+        _ if let Some(what) = refused_parameter(&error.to_string()) => {
+            format!("{what}: not in the form the API documents (see /openapi.json)")
         }
         _ => error.to_string(),
     };
     Failure::new(kind, message)
+}
+
+/// "parameter `x`" from a parameter's failed validation
+/// ("failed to parse parameter `x`: … verification failed. <rule>").
+fn refused_parameter(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("failed to parse ")?;
+    let (what, reason) = rest.split_once(": ")?;
+    (what.starts_with("parameter `") && reason.contains("verification failed.")).then_some(what)
 }
 
 fn refusal(surface: Surface, exceeded: Exceeded) -> Response {
@@ -263,4 +270,19 @@ fn set_rate_headers(response: &mut Response, decision: &Decision) {
     headers.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
     headers.insert("x-ratelimit-remaining", HeaderValue::from(decision.remaining));
     headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_parameter;
+
+    #[test]
+    fn a_refused_parameter_is_named_without_its_rule() {
+        let validator = "failed to parse parameter `max_hops`: verification failed. pattern(\"^[0-9]$\")";
+        let text_rule = "failed to parse parameter `site`: failed to parse \"string\": verification failed. not in the documented form";
+        assert_eq!(refused_parameter(validator), Some("parameter `max_hops`"));
+        assert_eq!(refused_parameter(text_rule), Some("parameter `site`"));
+        assert_eq!(refused_parameter("failed to parse parameter `n`: Expected input type \"integer\""), None);
+        assert_eq!(refused_parameter("failed to parse \"A\": field `n` verification failed. maximum(5)"), None);
+    }
 }
