@@ -10,16 +10,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use waymark::plugins::counter_theme::{self, Mode, ThemeCalls, ThemePlugin, ThemeRequest};
+use waymark::counter::badge::{Badge, Mode};
+use waymark::plugins::counter_theme::{self, ThemeCalls, ThemePlugin};
 use waymark::plugins::kind::Candidate;
 use waymark::plugins::pool::PoolSettings;
 use waymark::plugins::runtime::{Limits, Runtime};
 use waymark_plugin_sdk::counter_theme::{CounterInput, CounterMode, CounterTheme};
 
-const BASIC: &[u8] = include_bytes!(concat!(env!("WAYMARK_PLUGIN_ARTIFACTS"), "/counter_theme_basic.wasm"));
-
-fn request(value: u64) -> ThemeRequest {
-    ThemeRequest {
+fn request(value: u64) -> Badge {
+    Badge {
         theme: "plain".into(),
         value,
         length: 7,
@@ -49,7 +48,8 @@ fn measure(budget: Duration, mut f: impl FnMut(u64)) -> (Duration, u64) {
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let runtime = Arc::new(Runtime::new().unwrap());
-    let component = runtime.compile(BASIC).unwrap();
+    let basic = waymark::plugins::builtin::component("counter-theme-basic").expect("the basic theme is built in");
+    let component = runtime.compile(basic).unwrap();
     let limits = Limits { memory_bytes: 16 << 20, timeout: Duration::from_millis(50) };
     // `plain` has no template: every call below goes into the plugin.
     let plugin = |settings| {
@@ -65,7 +65,7 @@ fn main() {
         let input = CounterInput {
             theme: "plain".into(),
             value,
-            display_value: counter_theme::display_value(value, 7),
+            display_value: waymark::counter::badge::display_value(value, 7),
             length: 7,
             mode: CounterMode::Total,
             label: "views".into(),

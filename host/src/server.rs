@@ -16,6 +16,7 @@ use crate::config::{Config, ConfigError};
 use crate::counter::api::CounterApi;
 use crate::counter::page::{self as counter_page, Gallery};
 use crate::counter::render::Renderer;
+use crate::counter::service::Counter;
 use crate::counter::tally::{Retention, Tallies};
 use crate::http::allow::AllowedMethods;
 use crate::http::pipeline::Pipeline;
@@ -99,9 +100,11 @@ impl App {
             PingooAuthApi { accounts: self.accounts.clone() },
             UrlplusAccountApi { accounts: self.accounts.clone(), tz },
             CounterApi {
-                tallies: self.tallies.clone(),
-                renderer: self.renderer.clone(),
-                plugins: self.plugins.clone(),
+                counter: Arc::new(Counter {
+                    tallies: self.tallies.clone(),
+                    renderer: self.renderer.clone(),
+                    plugins: self.plugins.clone(),
+                }),
                 clock: self.clock,
             },
             UnshortApi { unshortener: self.unshortener.clone() },

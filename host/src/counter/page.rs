@@ -13,8 +13,9 @@ use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 
 use super::render::{Renderer, Reuse, choose_theme};
+use crate::counter::badge::{Badge, Mode};
 use crate::plugins::Plugins;
-use crate::plugins::counter_theme::{Mode, ThemeRequest, Themes};
+use crate::plugins::counter_theme::Themes;
 
 /// The number every preview shows.
 const SAMPLE: u64 = 1_234_567;
@@ -50,7 +51,7 @@ pub async fn preview(
         return (StatusCode::NOT_FOUND, "no such theme").into_response();
     };
     let length = query.length.unwrap_or(7).clamp(4, 12);
-    let request = ThemeRequest {
+    let request = Badge {
         theme,
         value: SAMPLE,
         length,

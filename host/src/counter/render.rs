@@ -6,8 +6,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use moka::sync::Cache;
 
+use crate::counter::badge::{Badge, Mode};
 use crate::plugins::CallError;
-use crate::plugins::counter_theme::{Mode, ThemeRequest, Themes};
+use crate::plugins::counter_theme::Themes;
 
 /// The theme used when the requested one is not installed (the seed's default).
 pub const DEFAULT_THEME: &str = "gojo_board";
@@ -79,7 +80,7 @@ impl Renderer {
     pub async fn render(
         &self,
         themes: &Themes<'_>,
-        request: ThemeRequest,
+        request: Badge,
         png_scale: u8,
         reuse: Reuse,
     ) -> Result<Image, RenderError> {
@@ -95,7 +96,7 @@ impl Renderer {
         if let Some(image) = key.as_ref().and_then(|key| self.cache.get(key)) {
             return Ok(image);
         }
-        let request = ThemeRequest { animate: png_scale == 0, ..request };
+        let request = Badge { animate: png_scale == 0, ..request };
         let mut rendered = themes.render(&request).await?;
         let bytes = if png_scale == 0 {
             std::mem::take(&mut rendered.svg).into_bytes()

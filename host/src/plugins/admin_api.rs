@@ -8,13 +8,16 @@ use poem_openapi::payload::Binary;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object, OpenApi, ResponseContent, Tags};
 
-use super::counter_theme::{Mode, ThemeRequest, Themes};
+use super::counter_theme::Themes;
 use super::registry::{LoadFailure, PluginStatus};
 use super::service::Plugins;
 use crate::accounts::Role;
+use crate::counter::badge::{Badge, Mode};
 use crate::http::credentials::Auth;
 use crate::http::envelope::{PingooError, PingooOk};
+use crate::http::query_text::QueryText;
 use crate::http::{Failure, FailureKind};
+use crate::text_rule;
 
 #[derive(Tags)]
 enum ApiTags {
@@ -140,6 +143,8 @@ pub enum PreviewImage {
     Png(Binary<Vec<u8>>),
 }
 
+text_rule!(pub PreviewFormatText, pattern = r"^[\t-\r ]*(svg|png)?[\t-\r ]*$");
+
 pub struct AdminPluginsApi {
     pub plugins: Arc<Plugins>,
 }
@@ -247,8 +252,7 @@ impl AdminPluginsApi {
         /// `false` draws the static first frame (as for PNG).
         animate: Query<Option<bool>>,
         /// `svg` (default) or `png`, as on the counter.
-        #[oai(validator(pattern = r"^[\t-\r ]*(svg|png)?[\t-\r ]*$"))]
-        format: Query<Option<String>>,
+        format: Query<Option<QueryText<PreviewFormatText>>>,
         /// PNG size multiplier, 1 to 4 (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4")))]
         scale: Query<Option<u8>>,
@@ -267,7 +271,7 @@ impl AdminPluginsApi {
         if !(1..=4).contains(&scale) {
             return Err(Failure::bad_request("scale must be between 1 and 4").into());
         }
-        let request = ThemeRequest {
+        let request = Badge {
             theme: key.0,
             value: value.0.unwrap_or(1234),
             length,

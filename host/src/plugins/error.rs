@@ -2,8 +2,9 @@
 
 use crate::failure::{Failure, FailureKind};
 
-/// A call that failed. The server and every other plugin keep serving; the
-/// product maps this to its documented error (visits-counter: 5021).
+/// A call that failed. The server and every other plugin keep serving; each
+/// product maps this, once, to its documented error (the counter's
+/// `CounterFailure`: visits-counter's 5021).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CallError {
     #[error("plugin {0} took longer than its time limit")]
@@ -20,6 +21,8 @@ pub enum CallError {
     NotProvided(String),
 }
 
+/// The plugin admin API's mapping (theme previews): a theme nobody provides
+/// is a 404, any other failed call a 502.
 impl From<CallError> for Failure {
     fn from(error: CallError) -> Self {
         match error {
@@ -66,10 +69,10 @@ mod tests {
     use super::*;
     use crate::surface::Surface;
 
-    /// visits-counter documents 5021 for a failed render: every way a plugin
-    /// call can fail must reach a client as that code.
+    /// A preview of a theme nobody provides is not found; every other
+    /// failed call is the plugin's fault, a 502 in the admin API's envelope.
     #[test]
-    fn failed_calls_are_5021_on_the_counter_surface() {
+    fn failed_calls_are_502_in_the_admin_api() {
         let plugin = || "p".to_string();
         for error in [
             CallError::Timeout(plugin()),
@@ -79,8 +82,9 @@ mod tests {
             CallError::Reported { plugin: plugin(), detail: "no".into() },
         ] {
             let failure = Failure::from(error);
-            assert_eq!(Surface::Counter.error_body(&failure)["code"], "5021");
             assert_eq!(failure.kind.status().as_u16(), 502);
+            assert_eq!(Surface::Pingoo.error_body(&failure)["code"], 502);
         }
+        assert_eq!(Failure::from(CallError::NotProvided("x".into())).kind.status().as_u16(), 404);
     }
 }

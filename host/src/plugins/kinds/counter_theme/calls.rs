@@ -3,7 +3,7 @@
 
 use super::bindings::{v0_1, v0_2};
 use super::template::{RawTemplate, Shape, Slot};
-use super::{Mode, ThemeRequest, display_value};
+use crate::counter::badge::{Badge, Mode, display_value};
 use crate::plugins::error::{CallError, LoadError};
 use crate::plugins::kind::Candidate;
 use crate::plugins::pool::{Pooled, Stats};
@@ -14,7 +14,7 @@ use crate::plugins::runtime::Limits;
 macro_rules! call_render {
     ($api:ident, $pool:expr, $request:expr) => {{
         use $api::exports::waymark::plugin::counter_theme as wit;
-        let request: &ThemeRequest = $request;
+        let request: &Badge = $request;
         let input = wit::CounterInput {
             theme: request.theme.clone(),
             value: request.value,
@@ -105,7 +105,7 @@ impl ThemeCalls {
     }
 
     /// The plugin's `render`; the inner error is the plugin's own message.
-    pub async fn render(&self, request: &ThemeRequest) -> Result<Result<RawSvg, String>, CallError> {
+    pub async fn render(&self, request: &Badge) -> Result<Result<RawSvg, String>, CallError> {
         match self {
             ThemeCalls::V0_1(pool) => call_render!(v0_1, pool, request),
             ThemeCalls::V0_2(pool) => call_render!(v0_2, pool, request),

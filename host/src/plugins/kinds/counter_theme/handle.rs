@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use super::{KIND, Rendered, ThemePlugin, ThemeRequest};
+use super::{KIND, Rendered, ThemePlugin};
+use crate::counter::badge::Badge;
 use crate::plugins::error::CallError;
 use crate::plugins::registry::{Loaded, Registry};
 use crate::plugins::service::Plugins;
@@ -43,7 +44,7 @@ impl<'a> Themes<'a> {
     }
 
     /// Draws a badge with whichever plugin provides `request.theme`.
-    pub async fn render(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
+    pub async fn render(&self, request: &Badge) -> Result<Rendered, CallError> {
         let theme = self.get(&request.theme).ok_or_else(|| CallError::NotProvided(request.theme.clone()))?;
         theme.render(request).await
     }
@@ -73,7 +74,7 @@ impl ThemeHandle {
     }
 
     /// Draws one badge (`request.theme` should be this handle's key).
-    pub async fn render(&self, request: &ThemeRequest) -> Result<Rendered, CallError> {
+    pub async fn render(&self, request: &Badge) -> Result<Rendered, CallError> {
         let plugin =
             self.loaded.plugin::<ThemePlugin>().ok_or_else(|| CallError::NotProvided(request.theme.clone()))?;
         super::render(plugin, &self.loaded.manifest.id, request).await

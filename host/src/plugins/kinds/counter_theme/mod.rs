@@ -22,6 +22,7 @@ pub use self::calls::ThemeCalls;
 use self::check::Baselines;
 pub use self::handle::{ThemeHandle, Themes};
 use self::template::{CheckedTemplate, Shape, Templates};
+use crate::counter::badge::{Badge, Mode, display_value};
 use crate::plugins::error::{CallError, LoadError};
 use crate::plugins::kind::{ApiVersion, Pending, PluginKind, Prepared};
 use crate::plugins::pool::Stats;
@@ -66,7 +67,7 @@ impl Prepared for ThemePlugin {
     fn smoke_test<'a>(&'a self, id: &'a str, provided: &'a [(String, String)]) -> Pending<'a, Result<(), CallError>> {
         Box::pin(async move {
             for (key, _) in provided {
-                smoke_test(self, id, &ThemeRequest::sample(key)).await?;
+                smoke_test(self, id, &sample(key)).await?;
             }
             Ok(())
         })
@@ -103,36 +104,16 @@ impl ThemePlugin {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
-    Daily,
-    Total,
-}
-
-/// One badge to draw.
-#[derive(Debug, Clone)]
-pub struct ThemeRequest {
-    pub theme: String,
-    pub value: u64,
-    pub length: u8,
-    pub mode: Mode,
-    pub label: String,
-    pub animate: bool,
-    pub params: Vec<(String, String)>,
-}
-
-impl ThemeRequest {
-    /// What the load-time smoke test draws with every provided theme.
-    pub fn sample(theme: &str) -> Self {
-        Self {
-            theme: theme.to_string(),
-            value: 1234,
-            length: 7,
-            mode: Mode::Total,
-            label: "smoke".into(),
-            animate: true,
-            params: Vec::new(),
-        }
+/// What the load-time smoke test draws with every provided theme.
+pub fn sample(theme: &str) -> Badge {
+    Badge {
+        theme: theme.to_string(),
+        value: 1234,
+        length: 7,
+        mode: Mode::Total,
+        label: "smoke".into(),
+        animate: true,
+        params: Vec::new(),
     }
 }
 
@@ -148,14 +129,9 @@ pub struct Rendered {
     pub fingerprint: Option<u64>,
 }
 
-/// The value zero-padded to `length` digits; a wider value is shown whole.
-pub fn display_value(value: u64, length: u8) -> String {
-    format!("{value:0width$}", width = length as usize)
-}
-
 /// Draws one badge with `plugin`: from its template for this shape if it
 /// has one, else with its `render`, checked.
-pub async fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<Rendered, CallError> {
+pub async fn render(plugin: &ThemePlugin, id: &str, request: &Badge) -> Result<Rendered, CallError> {
     let display = display_value(request.value, request.length);
     if let Some(template) = template(plugin, id, &Shape::of(request, display.len())).await?
         && let Some(rendered) = template.fill(&display)
@@ -169,7 +145,7 @@ pub async fn render(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> R
 /// template (if the theme has one) filled with the same value; and the
 /// still frame a PNG is made from must keep its text when rasterised. Run
 /// on every theme before its plugin may serve.
-pub async fn smoke_test(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
+pub async fn smoke_test(plugin: &ThemePlugin, id: &str, request: &Badge) -> Result<(), CallError> {
     agrees_with_template(plugin, id, request).await?;
     keeps_text_in_png(plugin, id, request).await
 }
@@ -178,8 +154,8 @@ pub async fn smoke_test(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) 
 /// [`crate::raster::text_check`]: a theme whose `<text>` the PNG would lose
 /// (a character no bundled font has) is refused here rather than serving
 /// blank badges.
-async fn keeps_text_in_png(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
-    let still = render(plugin, id, &ThemeRequest { animate: false, ..request.clone() }).await?;
+async fn keeps_text_in_png(plugin: &ThemePlugin, id: &str, request: &Badge) -> Result<(), CallError> {
+    let still = render(plugin, id, &Badge { animate: false, ..request.clone() }).await?;
     let checked = tokio::task::spawn_blocking(move || crate::raster::text_check::check(&still.svg))
         .await
         .unwrap_or_else(|e| Err(format!("the check did not finish: {e}")));
@@ -189,7 +165,7 @@ async fn keeps_text_in_png(plugin: &ThemePlugin, id: &str, request: &ThemeReques
     })
 }
 
-async fn agrees_with_template(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<(), CallError> {
+async fn agrees_with_template(plugin: &ThemePlugin, id: &str, request: &Badge) -> Result<(), CallError> {
     let drawn = render_by_call(plugin, id, request).await?;
     let display = display_value(request.value, request.length);
     let Some(template) = template(plugin, id, &Shape::of(request, display.len())).await? else {
@@ -208,7 +184,7 @@ async fn agrees_with_template(plugin: &ThemePlugin, id: &str, request: &ThemeReq
 }
 
 /// The plugin's `render`, checked.
-async fn render_by_call(plugin: &ThemePlugin, id: &str, request: &ThemeRequest) -> Result<Rendered, CallError> {
+async fn render_by_call(plugin: &ThemePlugin, id: &str, request: &Badge) -> Result<Rendered, CallError> {
     let checked = match plugin.calls.render(request).await? {
         Ok(raw) => plugin
             .baselines
@@ -251,15 +227,4 @@ async fn template(plugin: &ThemePlugin, id: &str, shape: &Shape) -> Result<Optio
 
 fn truncate(text: &str) -> String {
     text.chars().take(300).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pads_without_truncating() {
-        assert_eq!(display_value(42, 7), "0000042");
-        assert_eq!(display_value(123_456_789, 4), "123456789");
-    }
 }

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
 use std::sync::{Arc, Mutex};
 
+use super::Rendered;
 use super::check::{MAX_SVG_BYTES, check_size};
-use super::{Mode, Rendered, ThemeRequest};
+use crate::counter::badge::{Badge, Mode};
 use crate::plugins::svg_check::Baseline;
 
 /// At most this many slots in one template (a badge has a few dozen).
@@ -143,7 +144,7 @@ pub struct Shape {
 }
 
 impl Shape {
-    pub fn of(request: &ThemeRequest, digits: usize) -> Shape {
+    pub fn of(request: &Badge, digits: usize) -> Shape {
         Shape {
             theme: request.theme.clone(),
             digits,
