@@ -246,8 +246,7 @@ async fn the_gallery_page_lists_every_installed_theme() {
 
     // A theme loaded at run time shows up too.
     let token = server.admin_token().await;
-    let template =
-        std::fs::read(std::path::Path::new(env!("WAYMARK_PLUGIN_ARTIFACTS")).join("template_theme.wasm")).unwrap();
+    let template = waymark_test_artifacts::bytes("template-theme");
     let (status, _) = send(
         server.post("/api/admin/plugins").bearer_auth(&token).header("content-type", "application/wasm").body(template),
     )
@@ -308,7 +307,7 @@ async fn every_seed_theme_renders_as_svg_and_png() {
 #[tokio::test]
 async fn a_failing_theme_plugin_answers_5021() {
     let dir = tempfile::tempdir().unwrap();
-    let trap = std::path::Path::new(env!("WAYMARK_PLUGIN_ARTIFACTS")).join("theme_trap.wasm");
+    let trap = waymark_test_artifacts::path("theme-trap");
     std::fs::copy(trap, dir.path().join("trap.wasm")).unwrap();
     let server = Server::start_with(&[NO_LIMITS, ("WAYMARK_PLUGINS__DIR", dir.path().to_str().unwrap())]).await;
     // The fixture traps when asked to draw 666.

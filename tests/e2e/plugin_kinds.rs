@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::plugins::{component, eventually, listing, plugin, upload, with_manifest};
-use crate::support::{Server, send_raw};
+use crate::plugins::{component, listing, plugin, upload, with_manifest};
+use crate::support::{Server, send_raw, until};
 
 fn manifest(id: &str, version: &str, kind: &str, api: &str, key: &str) -> String {
     format!(
@@ -52,12 +52,11 @@ async fn qr_styles_and_enrichers_load_from_the_directory_and_hot_swap() {
         let v2 = with_manifest(&component(file), &manifest(id, "2.0.0", kind, "0.1.0", key));
         drop_file(dir.path(), &format!("{file}.wasm"), &v2);
     }
-    let swapped = eventually(10, || async {
+    until("both swapped to 2.0.0", || async {
         let list = listing(&server, &token).await;
         fixtures.iter().all(|(_, id, ..)| plugin(&list, id).is_some_and(|p| p["version"] == "2.0.0"))
     })
     .await;
-    assert!(swapped, "both swapped: {}", listing(&server, &token).await);
 }
 
 #[tokio::test]
@@ -111,7 +110,7 @@ async fn hot_swaps_under_concurrent_badge_load_fail_no_request() {
     }
     // Let the load see the last version serve, then stop.
     let served = ok.load(Ordering::Relaxed);
-    assert!(eventually(10, || async { ok.load(Ordering::Relaxed) > served + 50 }).await, "load kept running");
+    until("the load keeps running", || async { ok.load(Ordering::Relaxed) > served + 50 }).await;
     stop.store(true, Ordering::Relaxed);
     for client in clients {
         client.await.unwrap();

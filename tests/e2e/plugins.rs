@@ -2,23 +2,20 @@
 //! misbehaving plugins contained, the admin API, hot reload under load, and
 //! replicas converging on one plugin set.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{Server, header, send, send_raw};
-
-const ARTIFACTS: &str = env!("WAYMARK_PLUGIN_ARTIFACTS");
+use crate::support::{Server, header, send, send_raw, until};
 
 pub(crate) fn artifact(name: &str) -> PathBuf {
-    Path::new(ARTIFACTS).join(format!("{name}.wasm"))
+    waymark_test_artifacts::path(name)
 }
 
 pub(crate) fn component(name: &str) -> Vec<u8> {
-    std::fs::read(artifact(name)).unwrap()
+    waymark_test_artifacts::bytes(name)
 }
 
 /// Copies fixtures into a fresh plugins directory.
@@ -50,22 +47,6 @@ pub(crate) fn plugin<'a>(listing: &'a Value, id: &str) -> Option<&'a Value> {
 pub(crate) async fn upload(server: &Server, token: &str, bytes: Vec<u8>) -> (u16, Value) {
     send(server.post("/api/admin/plugins").bearer_auth(token).header("content-type", "application/wasm").body(bytes))
         .await
-}
-
-/// Polls until `check` holds, for at most `secs` seconds.
-pub(crate) async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 #[tokio::test]
@@ -277,23 +258,23 @@ async fn hot_reload_under_load_drops_no_request() {
             async move { preview(&server, &token, "versioned", 5).await.1.contains(&format!(">v{version}-")) }
         }
     };
-    assert!(eventually(5, serving("1")).await);
+    until("v1 serves", serving("1")).await;
 
     // Replaced twice through the admin API…
     for version in ["2", "3"] {
         let (status, body) = upload(&server, &token, component(&format!("theme_versioned_v{version}"))).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["version"], format!("{version}.0.0"));
-        assert!(eventually(5, serving(version)).await, "v{version} serves");
+        until(&format!("v{version} serves"), serving(version)).await;
     }
     // …and once through the plugins directory (write, then rename: atomic).
     let staging = dir.path().join("versioned.wasm.tmp");
     std::fs::write(&staging, component("theme_versioned_v4")).unwrap();
     std::fs::rename(&staging, dir.path().join("versioned.wasm")).unwrap();
-    assert!(eventually(10, serving("4")).await, "v4 from the directory serves");
+    until("v4 from the directory serves", serving("4")).await;
     // Deleting the file falls back to the newest remaining version.
     std::fs::remove_file(dir.path().join("versioned.wasm")).unwrap();
-    assert!(eventually(10, serving("3")).await, "back to the uploaded v3");
+    until("back to the uploaded v3", serving("3")).await;
 
     stop.store(true, Ordering::Relaxed);
     for worker in workers {
@@ -314,19 +295,24 @@ async fn replicas_converge_on_uploads_and_switches() {
 
     let (status, _) = upload(&first, &token, component("theme_versioned_v2")).await;
     assert_eq!(status, 200);
-    let converged =
-        eventually(10, || async { preview(&second, &token, "versioned", 1).await.1.contains(">v2-") }).await;
-    assert!(converged, "the other replica serves the upload");
+    until("the other replica serves the upload", || async {
+        preview(&second, &token, "versioned", 1).await.1.contains(">v2-")
+    })
+    .await;
 
     let (status, _) = send(first.post("/api/admin/plugins/test.theme-versioned/disable").bearer_auth(&token)).await;
     assert_eq!(status, 200);
-    assert!(eventually(10, || async { preview(&second, &token, "versioned", 1).await.0 == 404 }).await);
+    until("the other replica stops serving the disabled theme", || async {
+        preview(&second, &token, "versioned", 1).await.0 == 404
+    })
+    .await;
 
     let (status, _) = send(first.delete("/api/admin/plugins/test.theme-versioned").bearer_auth(&token)).await;
     assert_eq!(status, 200);
-    let gone =
-        eventually(10, || async { plugin(&listing(&second, &token).await, "test.theme-versioned").is_none() }).await;
-    assert!(gone, "the deletion reaches the other replica");
+    until("the deletion reaches the other replica", || async {
+        plugin(&listing(&second, &token).await, "test.theme-versioned").is_none()
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -134,6 +134,19 @@ where
     }
 }
 
+/// [`eventually`] for a yes-or-no condition: waits until `check` holds.
+pub async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    eventually(what, || {
+        let holds = check();
+        async move { if holds.await { Ok(()) } else { Err("not yet".to_string()) } }
+    })
+    .await
+}
+
 /// A running `waymark serve`.
 pub struct Server {
     child: Child,

@@ -2,14 +2,10 @@
 //! (the server bundles fonts), the admin preview rasterises too, and a
 //! theme whose text no bundled font can draw is refused before it serves.
 
-use std::path::Path;
-
 use crate::support::{Server, header, send, send_raw};
 
-const ARTIFACTS: &str = env!("WAYMARK_PLUGIN_ARTIFACTS");
-
 fn component(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(ARTIFACTS).join(format!("{name}.wasm"))).unwrap()
+    waymark_test_artifacts::bytes(name)
 }
 
 /// A PNG decoded to (width, height, RGBA).

@@ -298,8 +298,7 @@ async fn a_hot_loaded_rule_changes_the_trace() {
     let server = start().await;
     assert_eq!(methods(&trace(&server, &chain.url("/marked"), Some(5)).await), ["final"]);
 
-    let marker =
-        std::fs::read(std::path::Path::new(env!("WAYMARK_PLUGIN_ARTIFACTS")).join("unshort_rule_marker.wasm")).unwrap();
+    let marker = waymark_test_artifacts::bytes("unshort-rule-marker");
     let token = server.admin_token().await;
     let (status, body) = send(
         server.post("/api/admin/plugins").bearer_auth(&token).header("content-type", "application/wasm").body(marker),

@@ -15,7 +15,7 @@
 //! How to add a kind: `docs/plugin-kinds.md`.
 
 pub mod admin_api;
-mod builtin;
+pub mod builtin;
 mod config;
 mod error;
 pub mod kind;

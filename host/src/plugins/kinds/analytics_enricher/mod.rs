@@ -227,7 +227,7 @@ mod tests {
     #[tokio::test]
     async fn the_fixture_loads_enriches_and_hot_swaps() {
         use crate::plugins::{PluginsConfig, Registry, Source};
-        let bytes = std::fs::read(concat!(env!("WAYMARK_PLUGIN_ARTIFACTS"), "/enricher_shout.wasm")).unwrap();
+        let bytes = waymark_test_artifacts::bytes("enricher-shout");
         let registry = Registry::new(PluginsConfig::default()).unwrap();
         registry.install(registry.prepare(bytes.clone(), Source::Directory, "shout-1", 1).await.unwrap());
         let enrichers = Enrichers { registry: &registry };

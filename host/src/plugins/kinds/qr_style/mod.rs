@@ -234,7 +234,7 @@ mod tests {
     #[tokio::test]
     async fn the_fixture_loads_draws_and_hot_swaps() {
         use crate::plugins::{PluginsConfig, Registry, Source};
-        let bytes = std::fs::read(concat!(env!("WAYMARK_PLUGIN_ARTIFACTS"), "/qr_style_dots.wasm")).unwrap();
+        let bytes = waymark_test_artifacts::bytes("qr-style-dots");
         let registry = Registry::new(PluginsConfig::default()).unwrap();
         let first = registry.prepare(bytes.clone(), Source::Directory, "dots-1", 1).await.unwrap();
         registry.install(first);
