@@ -15,13 +15,14 @@ const NOT_YET_SERVED: &[Route] = &[
 ];
 
 /// Any other `/api` path: Pingoo's envelope (its seed covers the rest of
-/// `/api`: sites, events, system).
+/// `/api`: events, system).
 const FALLBACK: &[Route] = &[Route::under("/api", Surface::Pingoo)];
 
 pub fn table() -> RouteTable {
     RouteTable::new(&[
         crate::http::system_api::ROUTES,
         crate::accounts::ROUTES,
+        crate::analytics::ROUTES,
         crate::counter::ROUTES,
         crate::unshort::ROUTES,
         crate::plugins::ROUTES,

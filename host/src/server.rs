@@ -11,6 +11,8 @@ use poem_openapi::OpenApiService;
 use crate::accounts::pingoo_api::PingooAuthApi;
 use crate::accounts::urlplus_api::UrlplusAccountApi;
 use crate::accounts::{AccountError, Accounts};
+use crate::analytics::api::PingooSitesApi;
+use crate::analytics::service::Analytics;
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
 use crate::counter::api::CounterApi;
@@ -61,9 +63,10 @@ pub struct App {
     pub tallies: Arc<Tallies>,
     pub renderer: Arc<Renderer>,
     pub unshortener: Arc<Unshortener>,
+    pub analytics: Arc<Analytics>,
 }
 
-type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, CounterApi, UnshortApi, AdminPluginsApi);
+type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, PingooSitesApi, CounterApi, UnshortApi, AdminPluginsApi);
 
 impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
@@ -89,7 +92,8 @@ impl App {
         let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every, retention));
         let renderer = Arc::new(Renderer::default());
         let unshortener = Arc::new(Unshortener::new(config.unshort.clone(), plugins.clone())?);
-        Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer, unshortener })
+        let analytics = Arc::new(Analytics::new(db.clone(), clock));
+        Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer, unshortener, analytics })
     }
 
     /// The documented API, from which both the routes and the spec come.
@@ -99,6 +103,11 @@ impl App {
             SystemApi,
             PingooAuthApi { accounts: self.accounts.clone() },
             UrlplusAccountApi { accounts: self.accounts.clone(), tz },
+            PingooSitesApi {
+                analytics: self.analytics.clone(),
+                clock: self.clock,
+                public_url: self.config.public_base_url(),
+            },
             CounterApi {
                 counter: Arc::new(Counter {
                     tallies: self.tallies.clone(),

@@ -5,6 +5,26 @@
 //! so `moc.elgoog` can be made to display as `google.com`. Emails, usernames,
 //! key names and counter names refuse both.
 
+// Regex character classes (without brackets) for published patterns, in the
+// syntax Rust's `regex`, ECMA-262 and Python's `re` read alike.
+
+/// Unicode White_Space: what `str::trim` strips.
+#[macro_export]
+macro_rules! white_space {
+    () => {
+        r"\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// Control characters (Unicode Cc) and bidi controls: what
+/// [`forbidden_char`] finds.
+#[macro_export]
+macro_rules! unclean {
+    () => {
+        r"\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069"
+    };
+}
+
 /// The bidirectional formatting characters: embeddings and overrides
 /// (U+202A–U+202E), isolates (U+2066–U+2069), the implicit marks
 /// (U+200E, U+200F) and the Arabic letter mark (U+061C).

@@ -8,6 +8,7 @@ use unicode_security::confusable_detection::skeleton as uts39_skeleton;
 
 use super::error::AccountError;
 use crate::text_hygiene;
+use crate::{unclean, white_space};
 
 // Each rule below is one regular expression, checked here and published as
 // the field's `pattern` in the OpenAPI schema, so the spec says exactly what
@@ -16,20 +17,6 @@ use crate::text_hygiene;
 // `\uHHHH` escapes, no `\s`, `\w` or `\p{..}`. Surrounding whitespace is
 // allowed (and trimmed), which also keeps `$` unambiguous: Python lets it
 // match before a final newline, here that newline is trimmed whitespace.
-
-/// Unicode White_Space: what `str::trim` strips.
-macro_rules! white_space {
-    () => {
-        r"\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
-    };
-}
-
-/// Control characters (Unicode Cc) and bidi controls: see [`text_hygiene`].
-macro_rules! unclean {
-    () => {
-        r"\x00-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069"
-    };
-}
 
 /// A character a username may hold: anything but whitespace, controls, bidi
 /// and other invisible format characters, and ASCII punctuation other than

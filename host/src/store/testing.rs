@@ -85,3 +85,17 @@ fn the_database_name_is_replaced() {
     assert_eq!(with_database("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
     assert_eq!(with_database("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
 }
+
+/// A user row for repository tests of products that belong to users;
+/// returns its id.
+pub async fn user(db: &Db, name: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, username, username_skeleton, password_hash, role, created_at, updated_at) \
+         VALUES ($1, $2, $2, 'x', 'user', 0, 0) RETURNING id",
+    )
+    .bind(format!("{name}@example.com"))
+    .bind(name)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
