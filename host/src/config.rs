@@ -14,6 +14,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::AnalyticsConfig;
 use crate::http::config::HttpConfig;
 use crate::metering::MeteringConfig;
 use crate::plugins::PluginsConfig;
@@ -61,6 +62,7 @@ pub struct Config {
     pub plugins: PluginsConfig,
     pub counter: CounterConfig,
     pub unshort: UnshortConfig,
+    pub analytics: AnalyticsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -128,6 +130,7 @@ impl Default for Config {
             plugins: PluginsConfig::default(),
             counter: CounterConfig::default(),
             unshort: UnshortConfig::default(),
+            analytics: AnalyticsConfig::default(),
         }
     }
 }
@@ -225,6 +228,7 @@ impl Config {
             .and_then(|()| self.metering.validate())
             .and_then(|()| self.plugins.validate())
             .and_then(|()| self.unshort.validate())
+            .and_then(|()| self.analytics.validate())
             .map_err(|(key, reason)| ConfigError::Invalid { key, reason })
     }
 

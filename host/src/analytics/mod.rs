@@ -5,11 +5,14 @@
 //! → `store` (SQL); `site` holds a site's field rules.
 
 pub mod api;
+pub mod config;
 mod error;
+pub mod geo;
 pub mod service;
 pub mod site;
 mod store;
 
+pub use config::AnalyticsConfig;
 pub use error::AnalyticsError;
 
 use crate::http::routes::Route;
