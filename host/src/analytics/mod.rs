@@ -11,6 +11,7 @@ pub mod geo;
 pub mod service;
 pub mod site;
 mod store;
+pub mod event;
 
 pub use config::AnalyticsConfig;
 pub use error::AnalyticsError;

@@ -2,7 +2,7 @@
 
 use super::error::AnalyticsError;
 use super::site::{Site, checked_domain, checked_name, new_tracking_id};
-use super::store;
+use super::store::sites as store;
 use crate::clock::Clock;
 use crate::store::Db;
 

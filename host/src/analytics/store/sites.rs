@@ -4,7 +4,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::site::Site;
+use crate::analytics::site::Site;
 use crate::store::Db;
 
 const COLUMNS: &str = "id, user_id, name, domain, tracking_id, created_at, updated_at";

@@ -1,0 +1,261 @@
+//! SQL for raw events: id blocks, batched inserts, the event list.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::analytics::event::Event;
+use crate::store::Db;
+
+const COLUMNS: &[&str] = &[
+    "id",
+    "site_id",
+    "session_id",
+    "user_id",
+    "ip",
+    "visitor_id",
+    "url",
+    "referrer",
+    "user_agent",
+    "screen",
+    "language",
+    "event_type",
+    "event_value",
+    "device",
+    "browser",
+    "os",
+    "is_bot",
+    "country",
+    "subdivision",
+    "city",
+    "isp",
+    "source",
+    "source_name",
+    "medium",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "duration_ms",
+    "created_at",
+];
+
+/// Rows per INSERT statement: 29 parameters each stays far below SQLite's
+/// 32766 and PostgreSQL's 65535 parameter limits.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// Reserves `count` ids for this replica; returns the first. One row lock
+/// per block, so replicas never hand out the same id.
+pub async fn reserve_ids(db: &Db, count: i64) -> Result<i64, sqlx::Error> {
+    let next: i64 =
+        sqlx::query_scalar("UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'analytics_events' RETURNING next_id")
+            .bind(count)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(next - count)
+}
+
+/// Writes `events` in one transaction, many rows per statement.
+pub async fn insert(db: &Db, events: &[Event]) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let names = COLUMNS;
+    let mut tx = db.pool.begin().await?;
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = format!("INSERT INTO analytics_events ({}) VALUES ", names.join(", "));
+        for (row, _) in chunk.iter().enumerate() {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for column in 0..names.len() {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", row * names.len() + column + 1));
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for e in chunk {
+            query = query
+                .bind(e.id)
+                .bind(e.site_id)
+                .bind(&e.session_id)
+                .bind(&e.user_id)
+                .bind(&e.ip)
+                .bind(&e.visitor_id)
+                .bind(&e.url)
+                .bind(&e.referrer)
+                .bind(&e.user_agent)
+                .bind(&e.screen)
+                .bind(&e.language)
+                .bind(&e.event_type)
+                .bind(&e.event_value)
+                .bind(&e.device)
+                .bind(&e.browser)
+                .bind(&e.os)
+                .bind(i64::from(e.is_bot))
+                .bind(&e.country)
+                .bind(&e.subdivision)
+                .bind(&e.city)
+                .bind(&e.isp)
+                .bind(&e.source)
+                .bind(&e.source_name)
+                .bind(&e.medium)
+                .bind(&e.utm_source)
+                .bind(&e.utm_medium)
+                .bind(&e.utm_campaign)
+                .bind(e.duration_ms)
+                .bind(e.created_at);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
+    Ok(Event {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        session_id: row.try_get("session_id")?,
+        user_id: row.try_get("user_id")?,
+        ip: row.try_get("ip")?,
+        visitor_id: row.try_get("visitor_id")?,
+        url: row.try_get("url")?,
+        referrer: row.try_get("referrer")?,
+        user_agent: row.try_get("user_agent")?,
+        screen: row.try_get("screen")?,
+        language: row.try_get("language")?,
+        event_type: row.try_get("event_type")?,
+        event_value: row.try_get("event_value")?,
+        device: row.try_get("device")?,
+        browser: row.try_get("browser")?,
+        os: row.try_get("os")?,
+        is_bot: row.try_get::<i64, _>("is_bot")? != 0,
+        country: row.try_get("country")?,
+        subdivision: row.try_get("subdivision")?,
+        city: row.try_get("city")?,
+        isp: row.try_get("isp")?,
+        source: row.try_get("source")?,
+        source_name: row.try_get("source_name")?,
+        medium: row.try_get("medium")?,
+        utm_source: row.try_get("utm_source")?,
+        utm_medium: row.try_get("utm_medium")?,
+        utm_campaign: row.try_get("utm_campaign")?,
+        duration_ms: row.try_get("duration_ms")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// What the event list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    pub event_type: Option<String>,
+    /// Unix milliseconds, inclusive.
+    pub from_ms: Option<i64>,
+    /// Unix milliseconds, inclusive.
+    pub to_ms: Option<i64>,
+}
+
+/// One page of a site's events, newest first, and how many match in all.
+pub async fn page(
+    db: &Db,
+    site_id: i64,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Event>, i64), sqlx::Error> {
+    // Absent filters match everything: `$n IS NULL OR column = $n` keeps one
+    // statement (and one plan) for every combination.
+    let conditions = "site_id = $1 \
+         AND ($2 IS NULL OR session_id = $2) \
+         AND ($3 IS NULL OR user_id = $3) \
+         AND ($4 IS NULL OR event_type = $4) \
+         AND ($5 IS NULL OR created_at >= $5) \
+         AND ($6 IS NULL OR created_at <= $6)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM analytics_events WHERE {conditions}"))
+        .bind(site_id)
+        .bind(filter.session_id.clone())
+        .bind(filter.user_id.clone())
+        .bind(filter.event_type.clone())
+        .bind(filter.from_ms)
+        .bind(filter.to_ms)
+        .fetch_one(&db.pool)
+        .await?;
+    let sql = format!(
+        "SELECT {} FROM analytics_events WHERE {conditions} ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8",
+        COLUMNS.join(", ")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(site_id)
+        .bind(filter.session_id.clone())
+        .bind(filter.user_id.clone())
+        .bind(filter.event_type.clone())
+        .bind(filter.from_ms)
+        .bind(filter.to_ms)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
+    let events = rows.iter().map(event_from_row).collect::<Result<_, _>>()?;
+    Ok((events, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::store::sites;
+    use crate::store::testing;
+
+    fn event(id: i64, site_id: i64, session: &str, kind: &str, at: i64) -> Event {
+        Event {
+            id,
+            site_id,
+            session_id: session.into(),
+            event_type: kind.into(),
+            url: format!("https://example.com/{id}"),
+            is_bot: id % 2 == 0,
+            created_at: at,
+            ..Event::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn ids_never_repeat_and_batches_read_back_on_every_engine() {
+        for test in testing::every_engine().await {
+            let db = &test.db;
+            let first = reserve_ids(db, 1000).await.unwrap();
+            let second = reserve_ids(db, 1000).await.unwrap();
+            assert_eq!(second, first + 1000, "blocks do not overlap");
+
+            let owner = testing::user(db, "alice").await;
+            let site = sites::insert(db, owner, "s", "s.example", "tid-events-0001", 0).await.unwrap();
+            let other = sites::insert(db, owner, "o", "o.example", "tid-events-0002", 0).await.unwrap();
+            // More rows than one statement takes.
+            let mut batch: Vec<Event> =
+                (0..450).map(|i| event(first + i, site.id, if i % 3 == 0 { "a" } else { "b" }, "page_view", i)).collect();
+            batch.push(event(first + 450, site.id, "a", "click", 1000));
+            batch.push(event(first + 451, other.id, "a", "page_view", 1000));
+            insert(db, &batch).await.unwrap();
+
+            let (list, total) = page(db, site.id, &Filter::default(), 10, 0).await.unwrap();
+            assert_eq!((total, list.len()), (451, 10));
+            assert_eq!(list[0], batch[450], "newest first, every field back");
+            assert_eq!(list[1].created_at, 449);
+            let clicks = Filter { event_type: Some("click".into()), ..Filter::default() };
+            assert_eq!(page(db, site.id, &clicks, 10, 0).await.unwrap().1, 1);
+            let session = Filter { session_id: Some("a".into()), to_ms: Some(99), ..Filter::default() };
+            assert_eq!(page(db, site.id, &session, 100, 0).await.unwrap().1, 34);
+            let window = Filter { from_ms: Some(100), to_ms: Some(199), ..Filter::default() };
+            let (list, total) = page(db, site.id, &window, 10, 95).await.unwrap();
+            assert_eq!((total, list.len(), list[0].created_at), (100, 5, 104));
+
+            // Deleting the site removes its events.
+            sites::delete(db, owner, site.id).await.unwrap();
+            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM analytics_events").fetch_one(&db.pool).await.unwrap();
+            assert_eq!(left, 1);
+        }
+    }
+}
