@@ -11,8 +11,9 @@ use poem_openapi::OpenApiService;
 use crate::accounts::pingoo_api::PingooAuthApi;
 use crate::accounts::urlplus_api::UrlplusAccountApi;
 use crate::accounts::{AccountError, Accounts};
-use crate::analytics::api::PingooSitesApi;
+use crate::analytics::events_api::PingooEventsApi;
 use crate::analytics::service::Analytics;
+use crate::analytics::sites_api::PingooSitesApi;
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
 use crate::counter::api::CounterApi;
@@ -66,7 +67,16 @@ pub struct App {
     pub analytics: Arc<Analytics>,
 }
 
-type Apis = (SystemApi, PingooAuthApi, UrlplusAccountApi, PingooSitesApi, CounterApi, UnshortApi, AdminPluginsApi);
+type Apis = (
+    SystemApi,
+    PingooAuthApi,
+    UrlplusAccountApi,
+    PingooSitesApi,
+    PingooEventsApi,
+    CounterApi,
+    UnshortApi,
+    AdminPluginsApi,
+);
 
 impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
@@ -92,7 +102,7 @@ impl App {
         let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every, retention));
         let renderer = Arc::new(Renderer::default());
         let unshortener = Arc::new(Unshortener::new(config.unshort.clone(), plugins.clone())?);
-        let analytics = Arc::new(Analytics::new(db.clone(), clock));
+        let analytics = Arc::new(Analytics::new(db.clone(), clock, &config.analytics));
         Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer, unshortener, analytics })
     }
 
@@ -108,6 +118,7 @@ impl App {
                 clock: self.clock,
                 public_url: self.config.public_base_url(),
             },
+            PingooEventsApi { analytics: self.analytics.clone(), accounts: self.accounts.clone(), clock: self.clock },
             CounterApi {
                 counter: Arc::new(Counter {
                     tallies: self.tallies.clone(),
@@ -185,11 +196,18 @@ impl App {
             let tallies = tallies.clone();
             async move { tallies.flush().await }
         });
+        let events = self.analytics.ingest();
+        tasks.every("analytics event flush", events.interval(), move || {
+            let events = events.clone();
+            async move { events.flush().await }
+        });
         tasks.adopt("plugin watchers", self.plugins.spawn_watchers());
         let meter = self.meter.clone();
         tasks.finally("final usage flush", async move { meter.flush().await });
         let tallies = self.tallies.clone();
         tasks.finally("final counter flush", async move { tallies.flush().await });
+        let events = self.analytics.ingest();
+        tasks.finally("final analytics event flush", async move { events.flush().await });
         let pool = self.db.pool.clone();
         tasks.finally("close the pool", async move { pool.close().await });
         tasks

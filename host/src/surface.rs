@@ -76,7 +76,12 @@ impl Surface {
     }
 
     pub fn render(self, failure: &Failure) -> Response {
-        json_response(failure.kind.status(), &self.error_body(failure))
+        let mut response = json_response(failure.kind.status(), &self.error_body(failure));
+        if failure.kind == FailureKind::Unavailable {
+            // Busy, not broken: a well-behaved client retries shortly.
+            response.headers_mut().insert("retry-after", poem::http::HeaderValue::from_static("1"));
+        }
+        response
     }
 }
 

@@ -9,6 +9,7 @@ mod support;
 mod accounts_hardening;
 mod accounts_pingoo;
 mod accounts_urlplus;
+mod analytics_events;
 mod analytics_sites;
 mod body_limits;
 mod counter;

@@ -23,11 +23,24 @@ pub struct AnalyticsConfig {
     /// Keep each event's raw IP address (the seed returns `ip`). Off: `ip`
     /// is stored empty and only the daily-salted visitor hash remains.
     pub store_ip: bool,
+    /// How often accepted events are written to the database (and the most
+    /// a crash can lose). Events are also written on shutdown.
+    pub flush_interval_ms: u64,
+    /// Events accepted but not yet written, at most; past it `POST
+    /// /api/events` answers 503 with `Retry-After` until the next flush.
+    pub buffer_events: usize,
 }
 
 impl Default for AnalyticsConfig {
     fn default() -> Self {
-        Self { geoip_city_db: None, geoip_isp_db: None, geo_locale: "en".into(), store_ip: true }
+        Self {
+            geoip_city_db: None,
+            geoip_isp_db: None,
+            geo_locale: "en".into(),
+            store_ip: true,
+            flush_interval_ms: 1000,
+            buffer_events: 100_000,
+        }
     }
 }
 
@@ -35,6 +48,12 @@ impl AnalyticsConfig {
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
         if !LOCALES.contains(&self.geo_locale.as_str()) {
             return Err(("analytics.geo_locale", format!("must be one of {}", LOCALES.join(", "))));
+        }
+        if self.flush_interval_ms == 0 || self.flush_interval_ms > 60_000 {
+            return Err(("analytics.flush_interval_ms", "must be between 1 and 60000".into()));
+        }
+        if self.buffer_events == 0 {
+            return Err(("analytics.buffer_events", "must be greater than 0".into()));
         }
         Ok(())
     }

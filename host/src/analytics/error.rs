@@ -12,6 +12,8 @@ pub enum AnalyticsError {
     SiteNotFound,
     #[error(transparent)]
     Store(#[from] sqlx::Error),
+    #[error(transparent)]
+    Busy(#[from] super::ingest::BufferFull),
 }
 
 impl From<AnalyticsError> for Failure {
@@ -20,6 +22,7 @@ impl From<AnalyticsError> for Failure {
             AnalyticsError::Invalid(message) => Failure::bad_request(message),
             AnalyticsError::SiteNotFound => Failure::new(FailureKind::NotFound, error.to_string()),
             AnalyticsError::Store(error) => Failure::from(error),
+            AnalyticsError::Busy(_) => Failure::new(FailureKind::Unavailable, error.to_string()),
         }
     }
 }

@@ -111,7 +111,7 @@ mod tests {
             geoip_city_db: test_db("GeoIP2-City-Test.mmdb"),
             geoip_isp_db: test_db(isp_file),
             geo_locale: locale.into(),
-            store_ip: true,
+            ..AnalyticsConfig::default()
         })
     }
 

@@ -1,7 +1,19 @@
-//! Analytics' rules: a user's sites (each user sees only their own).
+//! Analytics' rules: a user's sites (each user sees only their own) and
+//! the events recorded for them.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::sync::Cache;
+
+use super::config::AnalyticsConfig;
 use super::error::AnalyticsError;
+use super::event::{Event, Incoming};
+use super::geo::Geo;
+use super::ingest::Ingest;
 use super::site::{Site, checked_domain, checked_name, new_tracking_id};
+use super::store::events::{self, Filter};
 use super::store::sites as store;
 use crate::clock::Clock;
 use crate::store::Db;
@@ -9,7 +21,17 @@ use crate::store::Db;
 pub struct Analytics {
     db: Db,
     clock: Clock,
+    geo: Geo,
+    store_ip: bool,
+    ingest: Arc<Ingest>,
+    /// Site id → owner, so recording an event needs no database read. A
+    /// site deleted on another replica may take events for this long; they
+    /// are dropped when written (see `Ingest::flush`).
+    owners: Cache<i64, i64>,
 }
+
+/// How long a site's owner is remembered.
+const OWNER_TTL: Duration = Duration::from_secs(30);
 
 /// One page of a listing.
 pub struct Page<T> {
@@ -18,8 +40,21 @@ pub struct Page<T> {
 }
 
 impl Analytics {
-    pub fn new(db: Db, clock: Clock) -> Self {
-        Self { db, clock }
+    pub fn new(db: Db, clock: Clock, config: &AnalyticsConfig) -> Self {
+        let interval = Duration::from_millis(config.flush_interval_ms);
+        Self {
+            geo: Geo::open(config),
+            store_ip: config.store_ip,
+            ingest: Arc::new(Ingest::new(db.clone(), config.buffer_events, interval)),
+            owners: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
+            db,
+            clock,
+        }
+    }
+
+    /// The event buffer, for the flush loop.
+    pub fn ingest(&self) -> Arc<Ingest> {
+        self.ingest.clone()
     }
 
     fn now_ms(&self) -> i64 {
@@ -64,7 +99,107 @@ impl Analytics {
         store::update(&self.db, user_id, id, &name, &domain, self.now_ms()).await?.ok_or(AnalyticsError::SiteNotFound)
     }
 
+    /// Deletes the site and, with it, its events.
     pub async fn delete_site(&self, user_id: i64, id: i64) -> Result<(), AnalyticsError> {
+        self.owners.invalidate(&id);
         if store::delete(&self.db, user_id, id).await? { Ok(()) } else { Err(AnalyticsError::SiteNotFound) }
+    }
+
+    /// Checks that `site_id` is the user's, from memory when it can.
+    async fn check_owner(&self, user_id: i64, site_id: i64) -> Result<(), AnalyticsError> {
+        let owner = match self.owners.get(&site_id) {
+            Some(owner) => owner,
+            None => {
+                let site = store::owned(&self.db, user_id, site_id).await?.ok_or(AnalyticsError::SiteNotFound)?;
+                self.owners.insert(site_id, site.user_id);
+                site.user_id
+            }
+        };
+        if owner == user_id { Ok(()) } else { Err(AnalyticsError::SiteNotFound) }
+    }
+
+    /// Records one event for the user's site: checked, placed, acknowledged
+    /// with its id and written with the next batch. An absent `ip` is the
+    /// client's address.
+    pub async fn record(
+        &self,
+        user_id: i64,
+        incoming: Incoming,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Event, AnalyticsError> {
+        let incoming = incoming.checked()?;
+        self.check_owner(user_id, incoming.site_id).await?;
+        let ip = if incoming.ip.is_empty() { client_ip } else { incoming.ip.parse().ok() };
+        let place = ip.map(|ip| self.geo.locate(ip)).unwrap_or_default();
+        let utm = |key: &str| query_value(&incoming.url, key);
+        let event = Event {
+            id: self.ingest.next_id().await?,
+            site_id: incoming.site_id,
+            ip: match ip {
+                Some(ip) if self.store_ip => ip.to_string(),
+                _ => String::new(),
+            },
+            utm_source: utm("utm_source"),
+            utm_medium: utm("utm_medium"),
+            utm_campaign: utm("utm_campaign"),
+            country: place.country.unwrap_or_default(),
+            subdivision: place.subdivision.unwrap_or_default(),
+            city: place.city.unwrap_or_default(),
+            isp: place.isp.unwrap_or_default(),
+            session_id: incoming.session_id,
+            user_id: incoming.user_id,
+            url: incoming.url,
+            referrer: incoming.referrer,
+            user_agent: incoming.user_agent,
+            screen: incoming.screen,
+            language: incoming.language,
+            event_type: incoming.event_type,
+            event_value: incoming.event_value,
+            duration_ms: incoming.duration_ms,
+            created_at: self.now_ms(),
+            ..Event::default()
+        };
+        self.ingest.accept(event.clone())?;
+        Ok(event)
+    }
+
+    /// One page of the user's site's events, newest first. Events are
+    /// listed once written (within `analytics.flush_interval_ms`).
+    pub async fn events(
+        &self,
+        user_id: i64,
+        site_id: i64,
+        filter: &Filter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Site, Page<Event>), AnalyticsError> {
+        let site = self.site(user_id, site_id).await?;
+        let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+        let (items, total) = events::page(&self.db, site_id, filter, i64::from(per_page), offset).await?;
+        Ok((site, Page { items, total }))
+    }
+}
+
+/// The first value of `key` in `url`'s query, decoded; "" if none.
+fn query_value(url: &str, key: &str) -> String {
+    let Some((_, query)) = url.split_once('?') else { return String::new() };
+    let query = query.split('#').next().unwrap_or_default();
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value.chars().take(256).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_value;
+
+    #[test]
+    fn utm_tags_come_from_the_page_url() {
+        let url = "https://example.com/?utm_source=news%20letter&utm_medium=email&x=1#utm_campaign=no";
+        assert_eq!(query_value(url, "utm_source"), "news letter");
+        assert_eq!(query_value(url, "utm_medium"), "email");
+        assert_eq!(query_value(url, "utm_campaign"), "");
+        assert_eq!(query_value("https://example.com/", "utm_source"), "");
     }
 }

@@ -45,11 +45,12 @@ const ROWS_PER_STATEMENT: usize = 200;
 /// Reserves `count` ids for this replica; returns the first. One row lock
 /// per block, so replicas never hand out the same id.
 pub async fn reserve_ids(db: &Db, count: i64) -> Result<i64, sqlx::Error> {
-    let next: i64 =
-        sqlx::query_scalar("UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'analytics_events' RETURNING next_id")
-            .bind(count)
-            .fetch_one(&db.pool)
-            .await?;
+    let next: i64 = sqlx::query_scalar(
+        "UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'analytics_events' RETURNING next_id",
+    )
+    .bind(count)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(next - count)
 }
 
@@ -111,6 +112,19 @@ pub async fn insert(db: &Db, events: &[Event]) -> Result<(), sqlx::Error> {
         query.execute(&mut *tx).await?;
     }
     tx.commit().await
+}
+
+/// Which of `site_ids` still exist.
+pub async fn existing_sites(db: &Db, site_ids: &[i64]) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let mut existing = std::collections::HashSet::new();
+    for id in site_ids {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM analytics_sites WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+        existing.extend(found);
+    }
+    Ok(existing)
 }
 
 fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
@@ -234,8 +248,9 @@ mod tests {
             let site = sites::insert(db, owner, "s", "s.example", "tid-events-0001", 0).await.unwrap();
             let other = sites::insert(db, owner, "o", "o.example", "tid-events-0002", 0).await.unwrap();
             // More rows than one statement takes.
-            let mut batch: Vec<Event> =
-                (0..450).map(|i| event(first + i, site.id, if i % 3 == 0 { "a" } else { "b" }, "page_view", i)).collect();
+            let mut batch: Vec<Event> = (0..450)
+                .map(|i| event(first + i, site.id, if i % 3 == 0 { "a" } else { "b" }, "page_view", i))
+                .collect();
             batch.push(event(first + 450, site.id, "a", "click", 1000));
             batch.push(event(first + 451, other.id, "a", "page_view", 1000));
             insert(db, &batch).await.unwrap();
@@ -254,7 +269,8 @@ mod tests {
 
             // Deleting the site removes its events.
             sites::delete(db, owner, site.id).await.unwrap();
-            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM analytics_events").fetch_one(&db.pool).await.unwrap();
+            let left: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM analytics_events").fetch_one(&db.pool).await.unwrap();
             assert_eq!(left, 1);
         }
     }

@@ -1,0 +1,181 @@
+//! Events on their way to the database: acknowledged at once (with their
+//! id), written in batches.
+//!
+//! An accepted event waits in a bounded buffer; every
+//! `analytics.flush_interval_ms` (and on shutdown) the buffer is written in
+//! one transaction of multi-row inserts. Ingest never waits for the
+//! database, except once per [`ID_BLOCK`] events to reserve ids. A full
+//! buffer refuses new events (503 with `Retry-After`) instead of growing;
+//! a failed write keeps its events for the next flush. A crash loses at
+//! most the events accepted since the last flush.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::event::Event;
+use super::store::events as store;
+use crate::store::Db;
+
+/// Ids reserved per database round trip.
+pub const ID_BLOCK: i64 = 1000;
+
+/// The buffer is full: the event was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the event buffer is full; retry shortly")]
+pub struct BufferFull;
+
+pub struct Ingest {
+    db: Db,
+    capacity: usize,
+    interval: Duration,
+    pending: Mutex<Vec<Event>>,
+    /// The ids this replica may still hand out: `next..end`.
+    ids: tokio::sync::Mutex<(i64, i64)>,
+}
+
+impl Ingest {
+    pub fn new(db: Db, capacity: usize, interval: Duration) -> Self {
+        Self { db, capacity, interval, pending: Mutex::new(Vec::new()), ids: tokio::sync::Mutex::new((0, 0)) }
+    }
+
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// The next id for an event, unique across replicas.
+    pub async fn next_id(&self) -> Result<i64, sqlx::Error> {
+        let mut ids = self.ids.lock().await;
+        if ids.0 >= ids.1 {
+            let first = store::reserve_ids(&self.db, ID_BLOCK).await?;
+            *ids = (first, first + ID_BLOCK);
+        }
+        let id = ids.0;
+        ids.0 += 1;
+        Ok(id)
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Vec<Event>> {
+        // A panic while holding the lock cannot leave the vector invalid.
+        self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues `event` for the next flush, or refuses it when the buffer is full.
+    pub fn accept(&self, event: Event) -> Result<(), BufferFull> {
+        let mut pending = self.pending();
+        if pending.len() >= self.capacity {
+            return Err(BufferFull);
+        }
+        pending.push(event);
+        Ok(())
+    }
+
+    /// Events accepted and not yet written.
+    pub fn buffered(&self) -> usize {
+        self.pending().len()
+    }
+
+    /// Writes every buffered event. On failure they go back to the front of
+    /// the buffer (even past its capacity: accepted events are never
+    /// dropped) and the next flush tries again.
+    pub async fn flush(&self) {
+        let batch = std::mem::take(&mut *self.pending());
+        if batch.is_empty() {
+            return;
+        }
+        let mut batch = batch;
+        if let Err(error) = store::insert(&self.db, &batch).await {
+            // A site deleted (on any replica) after its events were accepted
+            // fails the whole batch: its events go, as the deletion meant,
+            // and the rest is written.
+            let site_gone = error.as_database_error().is_some_and(|e| e.is_foreign_key_violation());
+            if site_gone && self.drop_deleted_sites(&mut batch).await && store::insert(&self.db, &batch).await.is_ok() {
+                return;
+            }
+            tracing::warn!(%error, events = batch.len(), "writing analytics events failed; kept for the next flush");
+            let mut pending = self.pending();
+            let newer = std::mem::replace(&mut *pending, batch);
+            pending.extend(newer);
+        }
+    }
+
+    /// Removes events of sites that no longer exist; `true` if the check ran.
+    async fn drop_deleted_sites(&self, batch: &mut Vec<Event>) -> bool {
+        let mut ids: Vec<i64> = batch.iter().map(|e| e.site_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        match store::existing_sites(&self.db, &ids).await {
+            Ok(existing) => {
+                let before = batch.len();
+                batch.retain(|e| existing.contains(&e.site_id));
+                tracing::info!(dropped = before - batch.len(), "events of deleted sites dropped");
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::store::{events, sites};
+    use crate::store::testing;
+
+    #[tokio::test]
+    async fn accepted_events_are_written_once_and_a_full_buffer_refuses() {
+        let test = testing::sqlite().await;
+        let db = &test.db;
+        let owner = testing::user(db, "alice").await;
+        let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00001", 0).await.unwrap();
+        let ingest = Ingest::new(db.clone(), 3, Duration::from_secs(1));
+        for at in 0..3 {
+            let id = ingest.next_id().await.unwrap();
+            ingest.accept(Event { id, site_id: site.id, created_at: at, ..Event::default() }).unwrap();
+        }
+        let extra = Event { id: ingest.next_id().await.unwrap(), site_id: site.id, ..Event::default() };
+        assert_eq!(ingest.accept(extra.clone()), Err(BufferFull));
+        ingest.flush().await;
+        assert_eq!(ingest.buffered(), 0);
+        ingest.accept(extra).unwrap();
+        ingest.flush().await;
+        ingest.flush().await;
+        let (_, total) = events::page(db, site.id, &events::Filter::default(), 10, 0).await.unwrap();
+        assert_eq!(total, 4);
+    }
+
+    #[tokio::test]
+    async fn events_of_a_deleted_site_go_and_the_rest_is_written() {
+        let test = testing::sqlite().await;
+        let db = &test.db;
+        let owner = testing::user(db, "alice").await;
+        let kept = sites::insert(db, owner, "k", "k.example", "tid-ingest-00002", 0).await.unwrap();
+        let gone = sites::insert(db, owner, "g", "g.example", "tid-ingest-00003", 0).await.unwrap();
+        let ingest = Ingest::new(db.clone(), 10, Duration::from_secs(1));
+        for site_id in [kept.id, gone.id, kept.id] {
+            ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id, ..Event::default() }).unwrap();
+        }
+        sites::delete(db, owner, gone.id).await.unwrap();
+        ingest.flush().await;
+        assert_eq!(ingest.buffered(), 0);
+        assert_eq!(events::page(db, kept.id, &events::Filter::default(), 10, 0).await.unwrap().1, 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_keeps_the_events_for_the_next_flush() {
+        let test = testing::sqlite().await;
+        let db = &test.db;
+        let owner = testing::user(db, "alice").await;
+        let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00004", 0).await.unwrap();
+        let ingest = Ingest::new(db.clone(), 10, Duration::from_secs(1));
+        ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id: site.id, ..Event::default() }).unwrap();
+        // The table is away (as a database that is down would be).
+        sqlx::query("ALTER TABLE analytics_events RENAME TO away").execute(&db.pool).await.unwrap();
+        ingest.flush().await;
+        assert_eq!(ingest.buffered(), 1, "kept");
+        ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id: site.id, ..Event::default() }).unwrap();
+        sqlx::query("ALTER TABLE away RENAME TO analytics_events").execute(&db.pool).await.unwrap();
+        ingest.flush().await;
+        assert_eq!(ingest.buffered(), 0);
+        assert_eq!(events::page(db, site.id, &events::Filter::default(), 10, 0).await.unwrap().1, 2);
+    }
+}
