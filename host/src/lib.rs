@@ -8,6 +8,7 @@
 //! the product's `*_api.rs` (poem-openapi) → its service → [`store`].
 
 pub mod accounts;
+pub mod analytics;
 pub mod batch;
 pub mod clock;
 pub mod config;
