@@ -19,4 +19,5 @@ mod plugins;
 mod robustness;
 mod slow_clients;
 mod theme_text;
+mod tracker;
 mod unshort;

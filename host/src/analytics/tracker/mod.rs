@@ -102,7 +102,8 @@ mod tests {
 
     #[test]
     fn compact_drops_comments_and_spaces_but_keeps_words_and_strings_apart() {
-        let source = "// a comment\n(function () {\n  // another\n  var a = b + +c;\n  return \"x  // y\" + ' z ';\n\n})();\n";
+        let source =
+            "// a comment\n(function () {\n  // another\n  var a = b + +c;\n  return \"x  // y\" + ' z ';\n\n})();\n";
         assert_eq!(compact(source), "(function(){var a=b+ +c;return\"x  // y\"+' z ';})();");
         assert_eq!(compact("if (a) return\n  b;"), "if(a)return\nb;");
         assert_eq!(compact("a = b\n  ++c;\nd = {\n  e: 1\n};"), "a=b\n++c;d={e:1\n};");
