@@ -219,12 +219,23 @@ async fn page_views_spa_navigations_engagement_and_clicks_reach_the_collector() 
     browser.click("#file");
     let download = collector.wait_for("the download click", "T-APP", |e| e["type"] == "download").await;
     assert_eq!(download["value"], collector.url(0, "/files/Report.PDF").as_str(), "{download}");
+    // A middle click opens the link too (`auxclick`, button 1); a right
+    // click (button 2) opens a menu and is not counted.
+    browser.eval(
+        "for (const button of [1, 2]) document.querySelector('#out').dispatchEvent(\
+         new MouseEvent('auxclick', {button, bubbles: true, cancelable: true})); 1",
+    );
+    collector
+        .wait_for("the middle click", "T-APP", |e| {
+            e["type"] == "outbound" && collector.of("T-APP", "outbound").len() == 2
+        })
+        .await;
     // Neither a link to this host nor to a page is an outbound or a download.
     browser.click("#local");
     browser.click("#page");
     browser.eval("waymark('after-links'), 1");
     collector.wait_for("the marker after the links", "T-APP", |e| e["type"] == "after-links").await;
-    assert_eq!(collector.of("T-APP", "outbound").len(), 1, "{:#?}", collector.events());
+    assert_eq!(collector.of("T-APP", "outbound").len(), 2, "{:#?}", collector.events());
     assert_eq!(collector.of("T-APP", "download").len(), 1, "{:#?}", collector.events());
 
     // Back: a page view again (with the second page's engagement first).

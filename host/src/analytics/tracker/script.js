@@ -69,7 +69,8 @@
   // The URL of the page last counted (engagement is reported for it).
   var page;
   // Visible time: `since` is when the page last became visible (0 while it
-  // is hidden), `shown` the milliseconds not yet reported.
+  // is hidden; the first page view starts the clock), `shown` the
+  // milliseconds not yet reported.
   var since = 0;
   var shown = 0;
   var visible = function () {
@@ -154,7 +155,7 @@
   // them) and never prevented: the beacon is queued before the browser
   // leaves. A middle click opens a link too, but fires `auxclick`.
   var click = function (e) {
-    if (e.type == "auxclick" && e.button != 1) return;
+    if (!e.target.closest || (e.type == "auxclick" && e.button != 1)) return;
     var marked = e.target.closest("[data-waymark-event]");
     if (marked) send(attr("waymark-event", marked), attr("waymark-value", marked));
     var link = e.target.closest("a[href]");
