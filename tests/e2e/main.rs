@@ -21,4 +21,5 @@ mod plugins;
 mod robustness;
 mod slow_clients;
 mod theme_text;
+mod tracker;
 mod unshort;

@@ -1,8 +1,10 @@
-//! Web analytics, Pingoo's sites and events API: `/api/sites*` (this
-//! increment: the sites a user tracks) and, next, `/api/events*`.
+//! Web analytics: Pingoo's sites and events API (`/api/sites*`,
+//! `/api/events*`) and the browser tracker (`/script.js`).
 //!
-//! `api` (Pingoo's paths and envelope) → `service` (ownership, the rules)
-//! → `store` (SQL); `site` holds a site's field rules.
+//! `sites_api`, `events_api` (Pingoo's paths and envelope) → `service`
+//! (ownership, enrichment, the rules) → `ingest` (the bounded event buffer,
+//! batched writes) → `store` (SQL per table family). `site` and `event` hold
+//! the field rules, `geo` the GeoIP lookups, `tracker` the served script.
 
 pub mod config;
 mod error;
@@ -14,6 +16,7 @@ pub mod service;
 pub mod site;
 pub mod sites_api;
 mod store;
+pub mod tracker;
 
 pub use config::AnalyticsConfig;
 pub use error::AnalyticsError;
