@@ -163,7 +163,7 @@ fn product(ua: &str) -> Option<String> {
         }
     }
     let word: String = ua.chars().take_while(|c| c.is_ascii_alphanumeric() || "._-".contains(*c)).collect();
-    (!word.is_empty()).then(|| named(&word, None))
+    (!word.is_empty() && word != "Mozilla").then(|| named(&word, None))
 }
 
 fn os(ua: &str) -> Option<String> {

@@ -295,6 +295,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "true",
     ),
     ("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", "bot", "AhrefsBot 7", "-", "true"),
+    ("Mozilla/5.0 (compatible; Example crawler)", "bot", "-", "-", "true"),
+    ("Wget/1.21.4", "bot", "Wget 1", "-", "true"),
     // Nothing to go on.
     ("", "bot", "-", "-", "true"),
     ("Mozilla/5.0", "other", "-", "-", "false"),
