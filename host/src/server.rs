@@ -102,7 +102,7 @@ impl App {
         let tallies = Arc::new(Tallies::new(db.clone(), clock, flush_every, retention));
         let renderer = Arc::new(Renderer::default());
         let unshortener = Arc::new(Unshortener::new(config.unshort.clone(), plugins.clone())?);
-        let analytics = Arc::new(Analytics::new(db.clone(), clock, &config.analytics));
+        let analytics = Arc::new(Analytics::new(db.clone(), clock, &config.analytics, plugins.clone()));
         Ok(Self { config, db, accounts, meter, plugins, clock, tallies, renderer, unshortener, analytics })
     }
 
@@ -169,6 +169,7 @@ impl App {
         });
         Route::new()
             .at("/", poem::get(index))
+            .at("/script.js", poem::get(tracker_script))
             .at("/counter", poem::get(counter_page::page).data(gallery.clone()))
             .at("/counter/preview/:file", poem::get(counter_page::preview).data(gallery))
             .nest_no_strip("/api", api)
@@ -233,6 +234,15 @@ impl App {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The analytics tracker. Cached for an hour: pages load it on every view.
+#[poem::handler]
+fn tracker_script() -> poem::Response {
+    poem::Response::builder()
+        .content_type(crate::analytics::tracker::CONTENT_TYPE)
+        .header("cache-control", "public, max-age=3600")
+        .body(crate::analytics::tracker::script())
 }
 
 /// People who open the server in a browser land on the API documentation.

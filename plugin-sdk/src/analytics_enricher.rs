@@ -21,7 +21,8 @@ pub trait AnalyticsEnricher {
 
     /// The fields to set on `event`. The host accepts only the event's
     /// enrichable fields (device, browser, os, is_bot, country, subdivision,
-    /// city, isp) and ignores the rest.
+    /// city, isp, source, source_name, medium) and ignores the rest; a
+    /// field that does not apply is left out, never sent empty.
     fn enrich(event: &Event) -> Result<Vec<Field>, String>;
 }
 

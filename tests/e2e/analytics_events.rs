@@ -206,3 +206,215 @@ async fn a_full_buffer_answers_503_and_loses_no_accepted_event() {
     let data = listed(&server, &alice.token, &format!("/api/events/{site_id}"), 2).await;
     assert_eq!(data["list"].as_array().unwrap().len(), 2);
 }
+
+/// Real user agents through the built-in `user-agent` enricher: (user
+/// agent, device, browser, os, is_bot).
+const USER_AGENTS: &[(&str, &str, &str, &str, bool)] = &[
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "desktop",
+        "Chrome 126",
+        "Windows 10",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "desktop",
+        "Firefox 128",
+        "Windows 10",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36 Edg/125.0.0.0",
+        "desktop",
+        "Edge 125",
+        "Windows 10",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 OPR/110.0.0.0",
+        "desktop",
+        "Opera 110",
+        "Windows 10",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+        "desktop",
+        "Safari 17",
+        "macOS",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "desktop",
+        "Chrome 126",
+        "Linux",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "desktop",
+        "Chrome 126",
+        "ChromeOS",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        "mobile",
+        "Safari 17",
+        "iOS 17",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1",
+        "mobile",
+        "Chrome 126",
+        "iOS 17",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+        "mobile",
+        "Chrome 126",
+        "Android",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+        "mobile",
+        "Samsung Internet 25",
+        "Android 14",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230805.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36",
+        "mobile",
+        "Android WebView 126",
+        "Android 13",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/470.0.0.44.108;FBBV/612474390;FBDV/iPhone15,2;FBMD/iPhone;FBSN/iOS;FBSV/17.5.1;FBSS/3;FBID/phone;FBLC/en_US;FBOP/5;FBRV/614237040]",
+        "mobile",
+        "Facebook 470",
+        "iOS 17",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240605.024; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36 Instagram 337.0.0.37.96 Android (34/14; 420dpi; 1080x2400; Google/google; Pixel 8; shiba; shiba; en_US; 614151330)",
+        "mobile",
+        "Instagram 337",
+        "Android 14",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        "tablet",
+        "Safari 17",
+        "iOS 17",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "tablet",
+        "Chrome 126",
+        "Android 14",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36",
+        "tv",
+        "",
+        "Tizen",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 9; AFTMM Build/PS7633) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.186 Mobile Safari/537.36",
+        "tv",
+        "Chrome 126",
+        "Android 9",
+        false,
+    ),
+    (
+        "Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 Safari/605.1.15",
+        "console",
+        "Safari 13",
+        "PlayStation 5",
+        false,
+    ),
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "bot", "Googlebot 2", "", true),
+    (
+        "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "bot",
+        "Googlebot 2",
+        "Android 6",
+        true,
+    ),
+    (
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36",
+        "bot",
+        "Bingbot 2",
+        "",
+        true,
+    ),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.6478.126 Safari/537.36",
+        "bot",
+        "Headless Chrome 126",
+        "Linux",
+        true,
+    ),
+    ("curl/8.4.0", "bot", "curl 8", "", true),
+    ("python-requests/2.31.0", "bot", "python-requests 2", "", true),
+    (
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "bot",
+        "Facebook crawler 1",
+        "",
+        true,
+    ),
+];
+
+#[tokio::test]
+async fn builtin_enrichers_name_devices_browsers_bots_and_sources() {
+    let server = Server::start().await;
+    let alice = server.register("alice@example.com", "password123").await;
+    let site_id = site(&server, &alice.token, "example.com").await;
+    assert!(USER_AGENTS.len() >= 20);
+    for (user_agent, device, browser, os, is_bot) in USER_AGENTS {
+        let mut event = seed_event(site_id);
+        event["user_agent"] = json!(user_agent);
+        let (status, body) = post(&server, &alice.token, &event).await;
+        assert_eq!(status, 200, "{body}");
+        let got = &body["data"];
+        assert_eq!(
+            (got["device"].as_str(), got["browser"].as_str(), got["os"].as_str(), got["is_bot"].as_bool()),
+            (Some(*device), Some(*browser), Some(*os), Some(*is_bot)),
+            "{user_agent}"
+        );
+    }
+    // The referrer enricher: sources as the stats will rank them.
+    let with_referrer = |referrer: &'static str, url: &'static str| {
+        let mut event = seed_event(site_id);
+        event["referrer"] = json!(referrer);
+        event["url"] = json!(url);
+        event
+    };
+    for (event, source, medium) in [
+        (with_referrer("https://www.google.com/", "https://example.com/"), "search", "organic"),
+        (with_referrer("https://l.facebook.com/", "https://example.com/"), "social", "social"),
+        (with_referrer("", "https://example.com/"), "direct", "(none)"),
+        (with_referrer("https://example.com/other", "https://example.com/"), "direct", "(none)"),
+        (with_referrer("https://blog.example.org/post", "https://example.com/"), "other", "referral"),
+        (with_referrer("", "https://example.com/?utm_source=news&utm_medium=email"), "email", "email"),
+    ] {
+        let (status, body) = post(&server, &alice.token, &event).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            (body["data"]["source"].as_str(), body["data"]["medium"].as_str()),
+            (Some(source), Some(medium)),
+            "{event}"
+        );
+    }
+}

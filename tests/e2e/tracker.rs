@@ -397,3 +397,13 @@ async fn do_not_track_opt_outs_automation_and_file_pages_send_nothing() {
     }
     assert_eq!(browser.exceptions(), Vec::<String>::new(), "a page threw");
 }
+
+#[tokio::test]
+async fn the_server_serves_the_compacted_script() {
+    let server = crate::support::Server::start().await;
+    let response = crate::support::send_raw(server.get("/script.js")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(crate::support::header(&response, "content-type").as_deref(), Some(tracker::CONTENT_TYPE));
+    assert_eq!(crate::support::header(&response, "cache-control").as_deref(), Some("public, max-age=3600"));
+    assert_eq!(response.text().await.unwrap(), tracker::script());
+}

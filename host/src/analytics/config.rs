@@ -29,6 +29,9 @@ pub struct AnalyticsConfig {
     /// Events accepted but not yet written, at most; past it `POST
     /// /api/events` answers 503 with `Retry-After` until the next flush.
     pub buffer_events: usize,
+    /// Enricher keys in the order they run (a later one's field wins);
+    /// installed enrichers not listed run afterwards, in key order.
+    pub enrichers: Vec<String>,
 }
 
 impl Default for AnalyticsConfig {
@@ -40,6 +43,7 @@ impl Default for AnalyticsConfig {
             store_ip: true,
             flush_interval_ms: 1000,
             buffer_events: 100_000,
+            enrichers: vec!["user-agent".into(), "referrer".into()],
         }
     }
 }

@@ -83,6 +83,18 @@ pub struct EventView {
     pub isp: String,
     pub event_type: String,
     pub event_value: String,
+    /// Beyond the seed: where the visit came from — `search`, `social`,
+    /// `email`, `direct` or `other` (the `referrer` enricher).
+    pub source: String,
+    /// The referrer's name (`Google`) or host; "" when direct.
+    pub source_name: String,
+    /// `organic`, `social`, `email`, `referral`, `(none)`, or the page's
+    /// `utm_medium`.
+    pub medium: String,
+    /// Beyond the seed: the page URL's UTM tags.
+    pub utm_source: String,
+    pub utm_medium: String,
+    pub utm_campaign: String,
 }
 
 /// The site's owner, public fields only.
@@ -179,6 +191,12 @@ impl PingooEventsApi {
             isp: e.isp,
             event_type: e.event_type,
             event_value: e.event_value,
+            source: e.source,
+            source_name: e.source_name,
+            medium: e.medium,
+            utm_source: e.utm_source,
+            utm_medium: e.utm_medium,
+            utm_campaign: e.utm_campaign,
         }
     }
 

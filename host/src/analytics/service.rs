@@ -10,12 +10,14 @@ use moka::sync::Cache;
 use super::config::AnalyticsConfig;
 use super::error::AnalyticsError;
 use super::event::{Event, Incoming};
-use super::geo::Geo;
+use super::geo::{Geo, Place};
 use super::ingest::Ingest;
 use super::site::{Site, checked_domain, checked_name, new_tracking_id};
 use super::store::events::{self, Filter};
 use super::store::sites as store;
 use crate::clock::Clock;
+use crate::plugins::Plugins;
+use crate::plugins::analytics_enricher::{self as enricher, Enrichers};
 use crate::store::Db;
 
 pub struct Analytics {
@@ -23,6 +25,8 @@ pub struct Analytics {
     clock: Clock,
     geo: Geo,
     store_ip: bool,
+    plugins: Arc<Plugins>,
+    enricher_order: Vec<String>,
     ingest: Arc<Ingest>,
     /// Site id → owner, so recording an event needs no database read. A
     /// site deleted on another replica may take events for this long; they
@@ -40,11 +44,13 @@ pub struct Page<T> {
 }
 
 impl Analytics {
-    pub fn new(db: Db, clock: Clock, config: &AnalyticsConfig) -> Self {
+    pub fn new(db: Db, clock: Clock, config: &AnalyticsConfig, plugins: Arc<Plugins>) -> Self {
         let interval = Duration::from_millis(config.flush_interval_ms);
         Self {
             geo: Geo::open(config),
             store_ip: config.store_ip,
+            plugins,
+            enricher_order: config.enrichers.clone(),
             ingest: Arc::new(Ingest::new(db.clone(), config.buffer_events, interval)),
             owners: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
             db,
@@ -132,7 +138,16 @@ impl Analytics {
         let ip = if incoming.ip.is_empty() { client_ip } else { incoming.ip.parse().ok() };
         let place = ip.map(|ip| self.geo.locate(ip)).unwrap_or_default();
         let utm = |key: &str| query_value(&incoming.url, key);
+        let seen = self.enrich(&incoming, ip, &place).await;
+        let field = |name: &str| seen.get(name).cloned().unwrap_or_default();
         let event = Event {
+            device: field("device"),
+            browser: field("browser"),
+            os: field("os"),
+            is_bot: field("is_bot") == "true",
+            source: field("source"),
+            source_name: field("source_name"),
+            medium: field("medium"),
             id: self.ingest.next_id().await?,
             site_id: incoming.site_id,
             ip: match ip {
@@ -142,10 +157,10 @@ impl Analytics {
             utm_source: utm("utm_source"),
             utm_medium: utm("utm_medium"),
             utm_campaign: utm("utm_campaign"),
-            country: place.country.unwrap_or_default(),
-            subdivision: place.subdivision.unwrap_or_default(),
-            city: place.city.unwrap_or_default(),
-            isp: place.isp.unwrap_or_default(),
+            country: seen.get("country").cloned().or(place.country).unwrap_or_default(),
+            subdivision: seen.get("subdivision").cloned().or(place.subdivision).unwrap_or_default(),
+            city: seen.get("city").cloned().or(place.city).unwrap_or_default(),
+            isp: seen.get("isp").cloned().or(place.isp).unwrap_or_default(),
             session_id: incoming.session_id,
             user_id: incoming.user_id,
             url: incoming.url,
@@ -161,6 +176,43 @@ impl Analytics {
         };
         self.ingest.accept(event.clone())?;
         Ok(event)
+    }
+
+    /// What the enricher plugins say about the event, in the configured
+    /// order (a later one's field wins). A failing or slow enricher (each
+    /// call is bounded by its plugin's time limit) adds nothing and is
+    /// counted in the admin listing; the event is recorded all the same.
+    async fn enrich(&self, incoming: &Incoming, ip: Option<IpAddr>, place: &Place) -> enricher::Enrichment {
+        let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
+        let event = enricher::Event {
+            site_id: u64::try_from(incoming.site_id).unwrap_or_default(),
+            session_id: incoming.session_id.clone(),
+            user_id: optional(&incoming.user_id),
+            ip: ip.map(|ip| ip.to_string()).unwrap_or_default(),
+            user_agent: incoming.user_agent.clone(),
+            url: incoming.url.clone(),
+            referrer: optional(&incoming.referrer),
+            screen: optional(&incoming.screen),
+            event_type: incoming.event_type.clone(),
+            event_value: optional(&incoming.event_value),
+            geo: enricher::Geo {
+                country: place.country.clone(),
+                subdivision: place.subdivision.clone(),
+                city: place.city.clone(),
+                isp: place.isp.clone(),
+                asn: place.asn,
+            },
+        };
+        let mut seen = enricher::Enrichment::new();
+        for handle in Enrichers::of(&self.plugins).in_order(&self.enricher_order) {
+            match handle.enrich(&event).await {
+                Ok(fields) => seen.extend(fields),
+                Err(error) => {
+                    tracing::debug!(%error, plugin = handle.plugin_id(), "enricher failed; its fields stay empty")
+                }
+            }
+        }
+        seen
     }
 
     /// One page of the user's site's events, newest first. Events are

@@ -2,8 +2,8 @@
 //! fields to set on it (device, browser, …). The host keeps only the
 //! enrichable fields, each bounded, so a plugin cannot write anything else.
 //!
-//! No product stores analytics events yet; the analytics product will reach
-//! enrichers through [`Enrichers`] and [`EnricherHandle::enrich`].
+//! Analytics reaches enrichers through [`Enrichers::in_order`] and
+//! [`EnricherHandle::enrich`].
 
 mod bindings;
 
@@ -24,7 +24,8 @@ type EnricherPlugin = Pooled<AnalyticsEnricherPlugin>;
 pub const KIND: &str = "analytics-enricher";
 
 /// The fields an enricher may set (the WIT's list); others are ignored.
-pub const ENRICHABLE: &[&str] = &["device", "browser", "os", "is_bot", "country", "subdivision", "city", "isp"];
+pub const ENRICHABLE: &[&str] =
+    &["device", "browser", "os", "is_bot", "country", "subdivision", "city", "isp", "source", "source_name", "medium"];
 /// Longest value a field may get, in characters.
 pub const MAX_VALUE_CHARS: usize = 256;
 /// Most fields one answer may name (known or not) before it is refused.
@@ -136,6 +137,22 @@ impl<'a> Enrichers<'a> {
     pub fn keys(&self) -> Vec<String> {
         self.registry.providers(KIND).into_iter().map(|(key, _)| key).collect()
     }
+
+    /// One handle per enabled plugin: those providing the keys in `order`
+    /// first, in that order, then the rest by key. (`enrich` is one call
+    /// per plugin, whichever of its keys is named.)
+    pub fn in_order(&self, order: &[String]) -> Vec<EnricherHandle> {
+        let all = self.registry.providers(KIND);
+        let configured = order.iter().filter_map(|key| all.iter().find(|(k, _)| k == key));
+        let rest = all.iter().filter(|(key, _)| !order.contains(key));
+        let mut handles: Vec<EnricherHandle> = Vec::new();
+        for (_, loaded) in configured.chain(rest) {
+            if !handles.iter().any(|handle| Arc::ptr_eq(&handle.loaded, loaded)) {
+                handles.push(EnricherHandle { loaded: loaded.clone() });
+            }
+        }
+        handles
+    }
 }
 
 /// One enabled enricher's plugin version.
@@ -144,6 +161,10 @@ pub struct EnricherHandle {
 }
 
 impl EnricherHandle {
+    pub fn plugin_id(&self) -> &str {
+        &self.loaded.manifest.id
+    }
+
     /// The fields the plugin sets on `event`, checked.
     pub async fn enrich(&self, event: &Event) -> Result<Enrichment, CallError> {
         let id = &self.loaded.manifest.id;
