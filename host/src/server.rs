@@ -11,6 +11,7 @@ use poem_openapi::OpenApiService;
 use crate::accounts::pingoo_api::PingooAuthApi;
 use crate::accounts::urlplus_api::UrlplusAccountApi;
 use crate::accounts::{AccountError, Accounts};
+use crate::analytics::collect_api::CollectApi;
 use crate::analytics::events_api::PingooEventsApi;
 use crate::analytics::service::Analytics;
 use crate::analytics::sites_api::PingooSitesApi;
@@ -73,6 +74,7 @@ type Apis = (
     UrlplusAccountApi,
     PingooSitesApi,
     PingooEventsApi,
+    CollectApi,
     CounterApi,
     UnshortApi,
     AdminPluginsApi,
@@ -119,6 +121,7 @@ impl App {
                 public_url: self.config.public_base_url(),
             },
             PingooEventsApi { analytics: self.analytics.clone(), accounts: self.accounts.clone(), clock: self.clock },
+            CollectApi { analytics: self.analytics.clone() },
             CounterApi {
                 counter: Arc::new(Counter {
                     tallies: self.tallies.clone(),

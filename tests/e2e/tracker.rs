@@ -1,8 +1,10 @@
 //! The analytics tracker (`GET /script.js`, `host/src/analytics/tracker`) in
-//! headless Chromium. The collect endpoint is not part of these tests: a
-//! small HTTP server on 127.0.0.1 serves the test pages and the script as
-//! Waymark serves it (`tracker::script()`, the compacted text) and records
-//! every request, so each test checks what the script sends, field by field.
+//! headless Chromium. Most tests check what the script sends, field by
+//! field: a small HTTP server on 127.0.0.1 serves the test pages and the
+//! script as Waymark serves it (`tracker::script()`, the compacted text) and
+//! records every request. The last ones run the whole path against a real
+//! server: a page loads `/script.js` from Waymark, whose `/api/collect`
+//! stores the events.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -406,4 +408,110 @@ async fn the_server_serves_the_compacted_script() {
     assert_eq!(crate::support::header(&response, "content-type").as_deref(), Some(tracker::CONTENT_TYPE));
     assert_eq!(crate::support::header(&response, "cache-control").as_deref(), Some("public, max-age=3600"));
     assert_eq!(response.text().await.unwrap(), tracker::script());
+}
+
+/// The whole path: a page on one origin loads the tracker from a running
+/// Waymark, whose `/api/collect` stores what it sends for the site.
+#[tokio::test]
+async fn a_real_page_records_views_navigations_custom_events_and_outbound_clicks() {
+    use crate::support::{Server, send};
+    use serde_json::json;
+
+    let server = Server::start_with(&[("WAYMARK_ANALYTICS__FLUSH_INTERVAL_MS", "100")]).await;
+    let alice = server.register("alice@example.com", "password123").await;
+    let (status, body) = send(
+        server
+            .post("/api/sites")
+            .bearer_auth(&alice.token)
+            .json(&json!({ "name": "local", "domain": "http://127.0.0.1" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (site_id, tid) =
+        (body["data"]["id"].as_i64().unwrap(), body["data"]["tracking_id"].as_str().unwrap().to_string());
+
+    let pages = Collector::start();
+    let elsewhere = pages.url(1, "/elsewhere");
+    pages.page(
+        "/shop",
+        &format!(
+            r#"<!doctype html><html><head>
+<script defer src="{}/script.js" data-site="{tid}" data-allow-headless data-outbound></script>
+</head><body><a id="out" href="{elsewhere}">elsewhere</a></body></html>"#,
+            server.base
+        ),
+    );
+    let mut browser = Browser::launch();
+    browser.open(&pages.url(0, "/shop"));
+    browser.wait_for("the tracker", "typeof window.waymark == 'function' && !window.waymark.q");
+    browser.eval("history.pushState({}, '', '/shop/cart'), 1");
+    browser.eval(r#"waymark("signup", {value: "pro"}), 1"#);
+    browser.click("#out");
+
+    let events = format!("/api/events/{site_id}?page_size=100");
+    let list = eventually("the page's events are stored", || async {
+        let (_, body) = send(server.get(&events).bearer_auth(&alice.token)).await;
+        let list = body["data"]["list"].as_array().cloned().unwrap_or_default();
+        let has = |kind: &str, check: &dyn Fn(&Value) -> bool| list.iter().any(|e| e["event_type"] == kind && check(e));
+        let complete = has("page_view", &|e| e["url"] == pages.url(0, "/shop").as_str())
+            && has("page_view", &|e| e["url"] == pages.url(0, "/shop/cart").as_str())
+            && has("signup", &|e| e["event_value"] == "pro")
+            && has("outbound", &|e| e["event_value"] == elsewhere.as_str());
+        if complete { Ok(list) } else { Err(serde_json::to_string_pretty(&list).unwrap_or_default()) }
+    })
+    .await;
+    let view = list.iter().find(|e| e["event_type"] == "page_view").unwrap();
+    assert_eq!(view["ip"], "127.0.0.1", "{view}");
+    assert!(view["user_agent"].as_str().unwrap().contains("Chrome"), "{view}");
+    assert_eq!(view["is_bot"], true, "headless Chromium is a bot to the user-agent enricher: {view}");
+    assert_eq!(view["site"]["ID"], site_id);
+    let sessions: std::collections::HashSet<&str> = list.iter().filter_map(|e| e["session_id"].as_str()).collect();
+    assert_eq!(sessions.len(), 1, "one visitor, one cookie-free id: {sessions:?}");
+}
+
+#[tokio::test]
+async fn the_collect_endpoint_checks_the_origin_and_answers_cors() {
+    use crate::support::{Server, send, send_raw};
+    use serde_json::json;
+
+    let server = Server::start().await;
+    let alice = server.register("alice@example.com", "password123").await;
+    let (_, body) = send(
+        server
+            .post("/api/sites")
+            .bearer_auth(&alice.token)
+            .json(&json!({ "name": "shop", "domain": "https://shop.example" })),
+    )
+    .await;
+    let tid = body["data"]["tracking_id"].as_str().unwrap().to_string();
+    let beacon = json!({ "tid": tid, "type": "page_view", "url": "https://shop.example/", "ref": "", "screen": "1x1", "lang": "en" });
+    let collect = |origin: Option<&str>| {
+        let mut request = server.post("/api/collect").header("content-type", "text/plain").body(beacon.to_string());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request
+    };
+    let accepted = send_raw(collect(Some("https://www.shop.example"))).await;
+    assert_eq!(accepted.status(), 204);
+    assert_eq!(crate::support::header(&accepted, "access-control-allow-origin").as_deref(), Some("*"));
+    for origin in [Some("https://evil.example"), Some("https://shop.example.evil.example"), None] {
+        let (status, body) = send(collect(origin)).await;
+        assert_eq!((status, body["code"].clone()), (403, json!(403)), "{origin:?}: {body}");
+    }
+    let (status, body) = send(
+        server
+            .post("/api/collect")
+            .header("origin", "https://shop.example")
+            .header("content-type", "text/plain;charset=UTF-8")
+            .body(r#"{"tid":"nope","type":"page_view","url":"https://shop.example/"}"#),
+    )
+    .await;
+    assert_eq!((status, body["msg"].clone()), (404, json!("site not found")), "{body}");
+    let (status, _) = send(server.post("/api/collect").header("content-type", "text/plain").body("not json")).await;
+    assert_eq!(status, 400);
+    let preflight =
+        send_raw(crate::support::client().request(reqwest::Method::OPTIONS, server.url("/api/collect"))).await;
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(crate::support::header(&preflight, "access-control-allow-methods").as_deref(), Some("POST"));
 }

@@ -32,6 +32,10 @@ pub struct AnalyticsConfig {
     /// Enricher keys in the order they run (a later one's field wins);
     /// installed enrichers not listed run afterwards, in key order.
     pub enrichers: Vec<String>,
+    /// The tracker's collect endpoint takes an event only from a page of
+    /// the site's domain (its `Origin`, subdomains included). Off: from
+    /// anywhere (a tracking id is public, so anyone could send events).
+    pub check_origin: bool,
 }
 
 impl Default for AnalyticsConfig {
@@ -44,6 +48,7 @@ impl Default for AnalyticsConfig {
             flush_interval_ms: 1000,
             buffer_events: 100_000,
             enrichers: vec!["user-agent".into(), "referrer".into()],
+            check_origin: true,
         }
     }
 }

@@ -10,6 +10,8 @@ pub enum AnalyticsError {
     /// revealed (never a 403).
     #[error("site not found")]
     SiteNotFound,
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Store(#[from] sqlx::Error),
     #[error(transparent)]
@@ -21,6 +23,7 @@ impl From<AnalyticsError> for Failure {
         match error {
             AnalyticsError::Invalid(message) => Failure::bad_request(message),
             AnalyticsError::SiteNotFound => Failure::new(FailureKind::NotFound, error.to_string()),
+            AnalyticsError::Forbidden(message) => Failure::new(FailureKind::Forbidden, message),
             AnalyticsError::Store(error) => Failure::from(error),
             AnalyticsError::Busy(_) => Failure::new(FailureKind::Unavailable, error.to_string()),
         }

@@ -78,14 +78,21 @@ pub fn limit(field: &str) -> usize {
 impl Incoming {
     /// Trims every text, requires what the seed marks required and bounds
     /// every length. `ip`, when given, must be an IP address.
-    pub fn checked(mut self) -> Result<Self, AnalyticsError> {
+    pub fn checked(self) -> Result<Self, AnalyticsError> {
+        self.checked_as(true)
+    }
+
+    /// [`Self::checked`]; from the tracker, `session_id` (the visitor id
+    /// stands in) and `user_agent` (a browser that sends none is flagged a
+    /// bot by the enricher, not refused) are optional.
+    pub fn checked_as(mut self, api: bool) -> Result<Self, AnalyticsError> {
         let fields: [(&str, &mut String, bool); 10] = [
-            ("session_id", &mut self.session_id, true),
+            ("session_id", &mut self.session_id, api),
             ("user_id", &mut self.user_id, false),
             ("ip", &mut self.ip, false),
             ("url", &mut self.url, true),
             ("referrer", &mut self.referrer, false),
-            ("user_agent", &mut self.user_agent, true),
+            ("user_agent", &mut self.user_agent, api),
             ("screen", &mut self.screen, false),
             ("language", &mut self.language, false),
             ("event_type", &mut self.event_type, true),

@@ -6,6 +6,7 @@
 //! batched writes) → `store` (SQL per table family). `site` and `event` hold
 //! the field rules, `geo` the GeoIP lookups, `tracker` the served script.
 
+pub mod collect_api;
 pub mod config;
 mod error;
 pub mod event;
@@ -17,6 +18,7 @@ pub mod site;
 pub mod sites_api;
 mod store;
 pub mod tracker;
+pub mod visitor;
 
 pub use config::AnalyticsConfig;
 pub use error::AnalyticsError;
@@ -25,5 +27,9 @@ use crate::http::routes::Route;
 use crate::surface::Surface;
 
 /// Analytics' route policies (see [`crate::http::routes`]).
-pub const ROUTES: &[Route] =
-    &[Route::under("/api/sites", Surface::Pingoo), Route::under("/api/events", Surface::Pingoo)];
+pub const ROUTES: &[Route] = &[
+    Route::under("/api/sites", Surface::Pingoo),
+    Route::under("/api/events", Surface::Pingoo),
+    // Public: pages send no credentials; metered per client IP.
+    Route::exactly("/api/collect", Surface::Pingoo),
+];

@@ -15,6 +15,7 @@ use super::ingest::Ingest;
 use super::site::{Site, checked_domain, checked_name, new_tracking_id};
 use super::store::events::{self, Filter};
 use super::store::sites as store;
+use super::visitor::Visitors;
 use crate::clock::Clock;
 use crate::plugins::Plugins;
 use crate::plugins::analytics_enricher::{self as enricher, Enrichers};
@@ -24,6 +25,7 @@ pub struct Analytics {
     db: Db,
     clock: Clock,
     geo: Geo,
+    visitors: Visitors,
     store_ip: bool,
     plugins: Arc<Plugins>,
     enricher_order: Vec<String>,
@@ -32,6 +34,28 @@ pub struct Analytics {
     /// site deleted on another replica may take events for this long; they
     /// are dropped when written (see `Ingest::flush`).
     owners: Cache<i64, i64>,
+    /// Tracking id → (site id, the host its pages are on), for the tracker.
+    tracked: Cache<String, Option<(i64, String)>>,
+    check_origin: bool,
+}
+
+/// What the tracker script sends (see `tracker/script.js`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Beacon {
+    pub tid: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: String,
+    #[serde(rename = "ref", default)]
+    pub referrer: String,
+    #[serde(default)]
+    pub screen: String,
+    #[serde(default)]
+    pub lang: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub ms: Option<i64>,
 }
 
 /// How long a site's owner is remembered.
@@ -48,11 +72,14 @@ impl Analytics {
         let interval = Duration::from_millis(config.flush_interval_ms);
         Self {
             geo: Geo::open(config),
+            visitors: Visitors::new(db.clone(), clock),
             store_ip: config.store_ip,
             plugins,
             enricher_order: config.enrichers.clone(),
             ingest: Arc::new(Ingest::new(db.clone(), config.buffer_events, interval)),
             owners: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
+            tracked: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
+            check_origin: config.check_origin,
             db,
             clock,
         }
@@ -135,12 +162,65 @@ impl Analytics {
     ) -> Result<Event, AnalyticsError> {
         let incoming = incoming.checked()?;
         self.check_owner(user_id, incoming.site_id).await?;
+        self.store(incoming, client_ip).await
+    }
+
+    /// Records what the tracker sent for the site with `beacon.tid`, from
+    /// a page whose `Origin` is on the site's domain (unless
+    /// `analytics.check_origin` is off).
+    pub async fn collect(
+        &self,
+        beacon: Beacon,
+        origin: Option<&str>,
+        user_agent: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<(), AnalyticsError> {
+        let (site_id, host) = self.tracked_site(beacon.tid.trim()).await?;
+        if self.check_origin && !origin.is_some_and(|origin| origin_is_on(origin, &host)) {
+            return Err(AnalyticsError::Forbidden(format!("events for this site are taken only from pages on {host}")));
+        }
+        let (event_type, event_value) = match beacon.kind.trim() {
+            "" => return Err(AnalyticsError::Invalid("type is required".into())),
+            kind => (kind.to_string(), beacon.value.unwrap_or_default()),
+        };
+        let incoming = Incoming {
+            site_id,
+            url: beacon.url,
+            referrer: beacon.referrer,
+            user_agent: user_agent.to_string(),
+            screen: beacon.screen,
+            language: beacon.lang,
+            duration_ms: if event_type == "engagement" { beacon.ms.unwrap_or(0) } else { 0 },
+            event_type,
+            event_value,
+            ..Incoming::default()
+        }
+        .checked_as(false)?;
+        self.store(incoming, client_ip).await.map(drop)
+    }
+
+    async fn tracked_site(&self, tracking_id: &str) -> Result<(i64, String), AnalyticsError> {
+        if let Some(known) = self.tracked.get(tracking_id) {
+            return known.ok_or(AnalyticsError::SiteNotFound);
+        }
+        let site = store::by_tracking_id(&self.db, tracking_id).await?;
+        let known = site.and_then(|site| Some((site.id, super::site::host_of(&site.domain)?)));
+        self.tracked.insert(tracking_id.to_string(), known.clone());
+        known.ok_or(AnalyticsError::SiteNotFound)
+    }
+
+    /// Places, enriches and queues a checked event.
+    async fn store(&self, incoming: Incoming, client_ip: Option<IpAddr>) -> Result<Event, AnalyticsError> {
         let ip = if incoming.ip.is_empty() { client_ip } else { incoming.ip.parse().ok() };
         let place = ip.map(|ip| self.geo.locate(ip)).unwrap_or_default();
         let utm = |key: &str| query_value(&incoming.url, key);
         let seen = self.enrich(&incoming, ip, &place).await;
         let field = |name: &str| seen.get(name).cloned().unwrap_or_default();
+        let visitor_id = self.visitors.id(incoming.site_id, ip, &incoming.user_agent).await?;
+        let session_id = if incoming.session_id.is_empty() { visitor_id.clone() } else { incoming.session_id.clone() };
         let event = Event {
+            session_id,
+            visitor_id,
             device: field("device"),
             browser: field("browser"),
             os: field("os"),
@@ -161,7 +241,6 @@ impl Analytics {
             subdivision: seen.get("subdivision").cloned().or(place.subdivision).unwrap_or_default(),
             city: seen.get("city").cloned().or(place.city).unwrap_or_default(),
             isp: seen.get("isp").cloned().or(place.isp).unwrap_or_default(),
-            session_id: incoming.session_id,
             user_id: incoming.user_id,
             url: incoming.url,
             referrer: incoming.referrer,
@@ -172,7 +251,6 @@ impl Analytics {
             event_value: incoming.event_value,
             duration_ms: incoming.duration_ms,
             created_at: self.now_ms(),
-            ..Event::default()
         };
         self.ingest.accept(event.clone())?;
         Ok(event)
@@ -232,6 +310,15 @@ impl Analytics {
     }
 }
 
+/// Whether the page origin (`https://www.example.com`) is on `host` or one
+/// of its subdomains; a site registered as `www.example.com` also takes
+/// `example.com`.
+fn origin_is_on(origin: &str, host: &str) -> bool {
+    let Some(origin_host) = super::site::host_of(origin) else { return false };
+    let base = host.strip_prefix("www.").unwrap_or(host);
+    origin_host == base || origin_host.ends_with(&format!(".{base}"))
+}
+
 /// The first value of `key` in `url`'s query, decoded; "" if none.
 fn query_value(url: &str, key: &str) -> String {
     let Some((_, query)) = url.split_once('?') else { return String::new() };
@@ -244,7 +331,18 @@ fn query_value(url: &str, key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::query_value;
+    use super::{origin_is_on, query_value};
+
+    #[test]
+    fn origins_match_the_site_and_its_subdomains_only() {
+        assert!(origin_is_on("https://example.com", "example.com"));
+        assert!(origin_is_on("https://www.example.com", "example.com"));
+        assert!(origin_is_on("http://example.com:8080", "www.example.com"));
+        assert!(origin_is_on("https://blog.example.com", "example.com"));
+        assert!(!origin_is_on("https://example.com.evil.net", "example.com"));
+        assert!(!origin_is_on("https://notexample.com", "example.com"));
+        assert!(!origin_is_on("null", "example.com"));
+    }
 
     #[test]
     fn utm_tags_come_from_the_page_url() {

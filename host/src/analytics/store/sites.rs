@@ -50,6 +50,12 @@ pub async fn owned(db: &Db, user_id: i64, id: i64) -> Result<Option<Site>, sqlx:
     row.as_ref().map(site_from_row).transpose()
 }
 
+pub async fn by_tracking_id(db: &Db, tracking_id: &str) -> Result<Option<Site>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM analytics_sites WHERE tracking_id = $1");
+    let row = sqlx::query(&sql).bind(tracking_id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(site_from_row).transpose()
+}
+
 /// `search` escaped for `LIKE … ESCAPE '\'`, lowercased, as a substring
 /// pattern.
 fn like_pattern(search: &str) -> String {
