@@ -418,3 +418,34 @@ async fn builtin_enrichers_name_devices_browsers_bots_and_sources() {
         );
     }
 }
+
+#[tokio::test]
+async fn clearing_stats_keeps_the_site_and_deleting_it_removes_its_events() {
+    let server = Server::start_with(&[("WAYMARK_ANALYTICS__FLUSH_INTERVAL_MS", "100")]).await;
+    let alice = server.register("alice@example.com", "password123").await;
+    let bob = server.register("bob@example.com", "password123").await;
+    let site_id = site(&server, &alice.token, "example.com").await;
+    let other = site(&server, &alice.token, "other.example").await;
+    for id in [site_id, site_id, other] {
+        assert_eq!(post(&server, &alice.token, &seed_event(id)).await.0, 200);
+    }
+    listed(&server, &alice.token, &format!("/api/events/{site_id}"), 2).await;
+
+    let clear = format!("/api/sites/{site_id}/stats");
+    let (status, _) = send(server.delete(&clear).bearer_auth(&bob.token)).await;
+    assert_eq!(status, 404, "not Bob's");
+    let (status, body) = send(server.delete(&clear).bearer_auth(&alice.token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({ "code": 0, "msg": "success", "data": { "message": "统计数据已清空" } }));
+    let (_, body) = send(server.get(&format!("/api/events/{site_id}")).bearer_auth(&alice.token)).await;
+    assert_eq!(body["data"]["total"], 0, "{body}");
+    let (status, _) = send(server.get(&format!("/api/sites/{site_id}")).bearer_auth(&alice.token)).await;
+    assert_eq!(status, 200, "the site stays");
+    listed(&server, &alice.token, &format!("/api/events/{other}"), 1).await;
+
+    let (status, _) = send(server.delete(&format!("/api/sites/{other}")).bearer_auth(&alice.token)).await;
+    assert_eq!(status, 200);
+    let (status, _) = send(server.get(&format!("/api/events/{other}")).bearer_auth(&alice.token)).await;
+    assert_eq!(status, 404);
+    assert_eq!(server.storage.scalar("SELECT COUNT(*) FROM analytics_events").await, 0, "its events went with it");
+}

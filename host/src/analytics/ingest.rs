@@ -69,6 +69,12 @@ impl Ingest {
         Ok(())
     }
 
+    /// Drops the site's buffered events (its stats were cleared, or it was
+    /// deleted).
+    pub fn discard_site(&self, site_id: i64) {
+        self.pending().retain(|event| event.site_id != site_id);
+    }
+
     /// Events accepted and not yet written.
     pub fn buffered(&self) -> usize {
         self.pending().len()

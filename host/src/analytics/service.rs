@@ -135,7 +135,19 @@ impl Analytics {
     /// Deletes the site and, with it, its events.
     pub async fn delete_site(&self, user_id: i64, id: i64) -> Result<(), AnalyticsError> {
         self.owners.invalidate(&id);
-        if store::delete(&self.db, user_id, id).await? { Ok(()) } else { Err(AnalyticsError::SiteNotFound) }
+        if !store::delete(&self.db, user_id, id).await? {
+            return Err(AnalyticsError::SiteNotFound);
+        }
+        self.ingest.discard_site(id);
+        Ok(())
+    }
+
+    /// Deletes the site's events (buffered ones too), keeping the site.
+    pub async fn clear_stats(&self, user_id: i64, id: i64) -> Result<(), AnalyticsError> {
+        self.site(user_id, id).await?;
+        self.ingest.discard_site(id);
+        events::delete_for_site(&self.db, id).await?;
+        Ok(())
     }
 
     /// Checks that `site_id` is the user's, from memory when it can.

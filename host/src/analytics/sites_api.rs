@@ -185,6 +185,14 @@ impl PingooSitesApi {
         Ok(PingooOk::data(self.view(site)))
     }
 
+    /// Delete every event recorded for a site; the site and its tracking id
+    /// stay.
+    #[oai(path = "/api/sites/:id/stats", method = "delete")]
+    async fn clear_stats(&self, auth: Auth, id: Path<i64>) -> Answer<Cleared> {
+        self.analytics.clear_stats(auth.user_id(), id.0).await?;
+        Ok(PingooOk::data(Cleared { message: "统计数据已清空".into() }))
+    }
+
     /// Delete a site and everything recorded for it.
     #[oai(path = "/api/sites/:id", method = "delete")]
     async fn delete(&self, auth: Auth, id: Path<i64>) -> Answer<String> {

@@ -114,6 +114,12 @@ pub async fn insert(db: &Db, events: &[Event]) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
+/// Deletes every event of the site.
+pub async fn delete_for_site(db: &Db, site_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM analytics_events WHERE site_id = $1").bind(site_id).execute(&db.pool).await?;
+    Ok(())
+}
+
 /// Which of `site_ids` still exist.
 pub async fn existing_sites(db: &Db, site_ids: &[i64]) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
     let mut existing = std::collections::HashSet::new();
