@@ -21,6 +21,21 @@ use crate::http::credentials::Auth;
 use crate::http::envelope::{PingooError, PingooOk};
 use crate::http::json_text::JsonText;
 use crate::http::pipeline::ClientIp;
+use crate::http::query_text::QueryText;
+use crate::text_rule;
+
+text_rule!(
+    /// `YYYYMMDD`, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` or RFC 3339. A date
+    /// of the right form that does not exist (February 30) is still a 400.
+    pub TimeText,
+    max_length = 40,
+    pattern = concat!(
+        r"^[\t-\r ]*(?:[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])",
+        r"|[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])",
+        r"(?:[ Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?",
+        r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?)?[\t-\r ]*$"
+    )
+);
 
 #[derive(Tags)]
 enum ApiTags {
@@ -229,11 +244,15 @@ impl PingooEventsApi {
 /// (`end_time`).
 pub fn parse_time(text: &str, tz: Tz, end_of_day: bool) -> Option<i64> {
     let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+    // `T` or a space between date and time, either case, as RFC 3339 allows.
+    let spaced: String =
+        text.char_indices().map(|(i, c)| if i == 10 && matches!(c, 'T' | 't') { ' ' } else { c }).collect();
+    let with_t: String = spaced.char_indices().map(|(i, c)| if i == 10 && c == ' ' { 'T' } else { c }).collect();
+    if let Ok(t) = DateTime::parse_from_rfc3339(&with_t.to_ascii_uppercase()) {
         return Some(t.timestamp_millis());
     }
     let local = |naive: NaiveDateTime| tz.from_local_datetime(&naive).earliest().map(|t| t.timestamp_millis());
-    if let Ok(naive) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+    if let Ok(naive) = NaiveDateTime::parse_from_str(&spaced, "%Y-%m-%d %H:%M:%S%.f") {
         return local(naive);
     }
     let date = NaiveDate::parse_from_str(text, "%Y%m%d")
@@ -307,11 +326,9 @@ impl PingooEventsApi {
         #[oai(validator(max_length = 64))] event_type: Query<Option<String>>,
         /// From (inclusive): `YYYYMMDD`, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS`
         /// (server time zone) or RFC 3339.
-        #[oai(validator(max_length = 40))]
-        start_time: Query<Option<String>>,
+        start_time: Query<Option<QueryText<TimeText>>>,
         /// Until (inclusive; a bare date covers that whole day).
-        #[oai(validator(max_length = 40))]
-        end_time: Query<Option<String>>,
+        end_time: Query<Option<QueryText<TimeText>>>,
     ) -> Answer<EventList> {
         let tz = self.clock.tz();
         let filter = Filter {
@@ -337,6 +354,30 @@ impl PingooEventsApi {
 mod tests {
     use super::*;
 
+    /// Everything the published pattern admits parses, except dates that do
+    /// not exist.
+    #[test]
+    fn the_time_pattern_and_the_parser_agree() {
+        use crate::http::query_text::TextRule;
+        let utc = chrono_tz::UTC;
+        for text in [
+            "20250924",
+            "2025-09-24",
+            "2025-09-24 23:59:59",
+            "2025-09-24T00:00:00.123456789Z",
+            "2025-09-24t00:00:00-23:59",
+            " 2025-09-24 ",
+        ] {
+            assert!(TimeText::accepts(text), "{text}");
+            assert!(parse_time(text, utc, false).is_some(), "{text}");
+        }
+        for text in ["2025-9-24", "2025-09-24 24:00:00", "2025-09-24T00:00", "yesterday", "2025-09-24+08:00"] {
+            // Refused before parsing (chrono alone would take `2025-9-24`).
+            assert!(!TimeText::accepts(text), "{text}");
+        }
+        assert!(TimeText::accepts("20250230") && parse_time("20250230", utc, false).is_none(), "exists in form only");
+    }
+
     #[test]
     fn every_documented_time_form_parses() {
         let utc = chrono_tz::UTC;
@@ -348,6 +389,9 @@ mod tests {
         assert_eq!(parse_time("2025-09-24T09:00:00+08:00", utc, false), Some(day + 3_600_000));
         let shanghai: Tz = "Asia/Shanghai".parse().unwrap();
         assert_eq!(parse_time("2025-09-24 08:00:00", shanghai, false), Some(day));
+        assert_eq!(parse_time("2025-09-24t01:00:00.5", utc, false), Some(day + 3_600_500));
+        assert_eq!(parse_time("2025-09-24 09:00:00+08:00", utc, false), Some(day + 3_600_000));
+        assert_eq!(parse_time("2025-09-24T01:00:00z", utc, false), Some(day + 3_600_000));
         for bad in ["yesterday", "2025-13-01", "2025924", "20250931", ""] {
             assert_eq!(parse_time(bad, utc, false), None, "{bad}");
         }

@@ -30,6 +30,7 @@ use crate::surface::Surface;
 pub const ROUTES: &[Route] = &[
     Route::under("/api/sites", Surface::Pingoo),
     Route::under("/api/events", Surface::Pingoo),
-    // Public: pages send no credentials; metered per client IP.
-    Route::exactly("/api/collect", Surface::Pingoo),
+    // Public: pages send no credentials (a stray one is ignored, not
+    // refused); metered per client IP.
+    Route::exactly("/api/collect", Surface::Pingoo).ignoring_failed_credentials(),
 ];
