@@ -29,6 +29,8 @@
 //! cap and a time limit per call. An instance may be reused for many calls or
 //! thrown away after any of them, so keep no state between calls.
 
+// Used by every kind module; a build with no kind feature has none.
+#[cfg(any(feature = "counter-theme", feature = "qr-style", feature = "unshort-rule", feature = "analytics-enricher"))]
 #[macro_use]
 mod shared;
 
