@@ -449,3 +449,42 @@ async fn clearing_stats_keeps_the_site_and_deleting_it_removes_its_events() {
     assert_eq!(status, 404);
     assert_eq!(server.storage.scalar("SELECT COUNT(*) FROM analytics_events").await, 0, "its events went with it");
 }
+
+#[tokio::test]
+async fn a_hot_loaded_enricher_changes_new_events_and_old_ones_keep_theirs() {
+    use crate::plugins::{component, upload};
+
+    let server = Server::start_with(&[("WAYMARK_ANALYTICS__FLUSH_INTERVAL_MS", "100")]).await;
+    let admin = server.admin_token().await;
+    let site_id = site(&server, &admin, "example.com").await;
+    let firefox = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0";
+    let record = |session: &'static str| {
+        let mut event = seed_event(site_id);
+        event["user_agent"] = json!(firefox);
+        event["session_id"] = json!(session);
+        event
+    };
+    let (_, before) = post(&server, &admin, &record("before")).await;
+    assert_eq!(before["data"]["browser"], "Firefox 127", "{before}");
+
+    // `enricher-shout` sets browser to the user agent in capitals; it is not
+    // in analytics.enrichers, so it runs after the built-ins and wins.
+    let (status, body) = upload(&server, &admin, component("enricher_shout")).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, during) = post(&server, &admin, &record("during")).await;
+    assert_eq!(during["data"]["browser"], firefox.to_uppercase(), "{during}");
+    assert_eq!(during["data"]["os"], "Linux", "the built-in's other fields stay: {during}");
+
+    let (status, body) = send(server.post("/api/admin/plugins/test.enricher-shout/disable").bearer_auth(&admin)).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, after) = post(&server, &admin, &record("after")).await;
+    assert_eq!(after["data"]["browser"], "Firefox 127", "{after}");
+
+    let data = listed(&server, &admin, &format!("/api/events/{site_id}"), 3).await;
+    let browser_of = |session: &str| {
+        data["list"].as_array().unwrap().iter().find(|e| e["session_id"] == session).unwrap()["browser"].clone()
+    };
+    assert_eq!(browser_of("before"), "Firefox 127", "stored events keep their fields");
+    assert_eq!(browser_of("during"), json!(firefox.to_uppercase()));
+    assert_eq!(browser_of("after"), "Firefox 127");
+}
