@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use crate::support::{Server, eventually, send, send_raw};
 
-/// MaxMind's test databases, shipped beside the seeds.
+/// MaxMind's test databases (`tests/data/geoip`, Apache-2.0 / MIT).
 fn geoip(file: &str) -> String {
-    format!("{}/../../shared/geoip/{file}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../tests/data/geoip/{file}", env!("CARGO_MANIFEST_DIR"))
 }
 
 async fn site(server: &Server, token: &str, domain: &str) -> i64 {

@@ -100,10 +100,9 @@ mod tests {
 
     use super::*;
 
-    /// MaxMind's test databases (Apache-2.0 / MIT, shipped beside the seeds).
+    /// MaxMind's test databases (Apache-2.0 / MIT, `tests/data/geoip`).
     fn test_db(file: &str) -> Option<PathBuf> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/geoip").join(file);
-        path.exists().then_some(path)
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/geoip").join(file))
     }
 
     fn geo(locale: &str, isp_file: &str) -> Geo {
@@ -117,10 +116,6 @@ mod tests {
 
     #[test]
     fn the_test_databases_place_their_documented_addresses() {
-        if test_db("GeoIP2-City-Test.mmdb").is_none() {
-            eprintln!("MaxMind test databases not found: skipped");
-            return;
-        }
         let en = geo("en", "GeoIP2-ISP-Test.mmdb");
         let london = en.locate("81.2.69.142".parse().unwrap());
         assert_eq!(london.country.as_deref(), Some("United Kingdom"));
