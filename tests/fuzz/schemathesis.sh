@@ -61,10 +61,11 @@ run() {
 }
 
 status=0
-# Anonymous first: the admin run may disable every theme plugin, after
-# which the counter rightly answers 5021 (no theme installed).
+# The anonymous run covers the counter. The admin run leaves it out: it may
+# disable every theme plugin, after which the counter rightly answers 5021
+# (no theme installed), a 502 the server-error check would report.
 run "anonymous" || status=1
-run "signed in as an admin" -H "Authorization: Bearer $key" || status=1
+run "signed in as an admin" -H "Authorization: Bearer $key" --exclude-path /api/visits-counter || status=1
 if grep -q "panicked" "$work/server.log"; then
     grep -n "panicked" "$work/server.log" >&2
     status=1
