@@ -13,6 +13,7 @@ use crate::accounts::urlplus_api::UrlplusAccountApi;
 use crate::accounts::{AccountError, Accounts};
 use crate::analytics::collect_api::CollectApi;
 use crate::analytics::events_api::PingooEventsApi;
+use crate::analytics::reports_api::PingooReportsApi;
 use crate::analytics::service::Analytics;
 use crate::analytics::sites_api::PingooSitesApi;
 use crate::clock::Clock;
@@ -74,6 +75,7 @@ type Apis = (
     UrlplusAccountApi,
     PingooSitesApi,
     PingooEventsApi,
+    PingooReportsApi,
     CollectApi,
     CounterApi,
     UnshortApi,
@@ -121,6 +123,7 @@ impl App {
                 public_url: self.config.public_base_url(),
             },
             PingooEventsApi { analytics: self.analytics.clone(), accounts: self.accounts.clone(), clock: self.clock },
+            PingooReportsApi { analytics: self.analytics.clone() },
             CollectApi { analytics: self.analytics.clone() },
             CounterApi {
                 counter: Arc::new(Counter {

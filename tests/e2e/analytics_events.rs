@@ -7,11 +7,11 @@ use serde_json::{Value, json};
 use crate::support::{Server, eventually, send, send_raw};
 
 /// MaxMind's test databases (`tests/data/geoip`, Apache-2.0 / MIT).
-fn geoip(file: &str) -> String {
+pub fn geoip(file: &str) -> String {
     format!("{}/../tests/data/geoip/{file}", env!("CARGO_MANIFEST_DIR"))
 }
 
-async fn site(server: &Server, token: &str, domain: &str) -> i64 {
+pub async fn site(server: &Server, token: &str, domain: &str) -> i64 {
     let (status, body) =
         send(server.post("/api/sites").bearer_auth(token).json(&json!({ "name": domain, "domain": domain }))).await;
     assert_eq!(status, 200, "{body}");
@@ -34,12 +34,12 @@ fn seed_event(site_id: i64) -> Value {
     })
 }
 
-async fn post(server: &Server, token: &str, event: &Value) -> (u16, Value) {
+pub async fn post(server: &Server, token: &str, event: &Value) -> (u16, Value) {
     send(server.post("/api/events").bearer_auth(token).json(event)).await
 }
 
 /// Polls the event list until it holds `total` events.
-async fn listed(server: &Server, token: &str, query: &str, total: i64) -> Value {
+pub async fn listed(server: &Server, token: &str, query: &str, total: i64) -> Value {
     eventually(&format!("{query} lists {total} events"), || async {
         let (status, body) = send(server.get(query).bearer_auth(token)).await;
         if status == 200 && body["data"]["total"] == total { Ok(body["data"].clone()) } else { Err(body.to_string()) }

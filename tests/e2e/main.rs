@@ -10,6 +10,7 @@ mod accounts_hardening;
 mod accounts_pingoo;
 mod accounts_urlplus;
 mod analytics_events;
+mod analytics_reports;
 mod analytics_sites;
 mod body_limits;
 mod counter;

@@ -18,7 +18,17 @@ pub struct Incoming {
     pub event_type: String,
     pub event_value: String,
     pub duration_ms: i64,
+    /// When it happened (Unix milliseconds), if not now: see
+    /// [`LATE_EVENTS_MS`].
+    pub at_ms: Option<i64>,
 }
+
+/// How late an event may be sent with its own time: within a day, while the
+/// rollups still know who was counted that day.
+pub const LATE_EVENTS_MS: i64 = 24 * 3600 * 1000;
+
+/// How far ahead of the server's clock an event's time may be.
+pub const CLOCK_SKEW_MS: i64 = 60 * 1000;
 
 /// An event as stored (and answered).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,6 +63,11 @@ pub struct Event {
     pub duration_ms: i64,
     /// Unix milliseconds.
     pub created_at: i64,
+    /// Not stored with the event; what the rollups count distinct IPs by:
+    /// the IP hashed with the day's salt (the day's exact count) …
+    pub ip_key: String,
+    /// … and a stable hash of (site, IP) for the sketches that merge days.
+    pub ip_hash: u64,
 }
 
 /// Longest accepted text per field, in characters: generous for real

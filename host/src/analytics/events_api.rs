@@ -68,6 +68,12 @@ pub struct NewEvent {
     pub event_type: JsonText,
     #[oai(nullable)]
     pub event_value: Option<JsonText>,
+    /// Beyond the seed: when it happened, for a client that sends events
+    /// late (a server-side queue, an app back online): RFC 3339 or
+    /// `YYYY-MM-DD HH:MM:SS` (server time zone), within the last 24 hours.
+    /// Absent: now.
+    #[oai(nullable)]
+    pub timestamp: Option<JsonText>,
 }
 
 /// An event as stored, enriched.
@@ -290,7 +296,14 @@ impl PingooEventsApi {
     #[oai(path = "/api/events", method = "post")]
     async fn create(&self, req: &poem::Request, auth: Auth, body: Json<NewEvent>) -> Answer<EventView> {
         let body = body.0;
+        let at_ms = match body.timestamp.as_ref().map(|t| t.0.trim()).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(text) => Some(parse_time(text, self.clock.tz(), false).ok_or_else(|| {
+                Failure::bad_request(format!("timestamp must be RFC 3339 or YYYY-MM-DD HH:MM:SS, not `{text}`"))
+            })?),
+        };
         let incoming = Incoming {
+            at_ms,
             site_id: body.site_id,
             session_id: body.session_id.0,
             user_id: text(&body.user_id),

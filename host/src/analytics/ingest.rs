@@ -13,7 +13,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::event::Event;
-use super::store::events as store;
+use super::rollup::tally::date_key;
+use super::store::{events as store, rollups};
+use crate::clock::Clock;
 use crate::store::Db;
 
 /// Ids reserved per database round trip.
@@ -26,16 +28,30 @@ pub struct BufferFull;
 
 pub struct Ingest {
     db: Db,
+    clock: Clock,
     capacity: usize,
     interval: Duration,
     pending: Mutex<Vec<Event>>,
     /// The ids this replica may still hand out: `next..end`.
     ids: tokio::sync::Mutex<(i64, i64)>,
+    /// When the rollups' bookkeeping was last pruned.
+    pruned: Mutex<Option<std::time::Instant>>,
 }
 
+/// How often old seen sets and closed sessions are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
 impl Ingest {
-    pub fn new(db: Db, capacity: usize, interval: Duration) -> Self {
-        Self { db, capacity, interval, pending: Mutex::new(Vec::new()), ids: tokio::sync::Mutex::new((0, 0)) }
+    pub fn new(db: Db, clock: Clock, capacity: usize, interval: Duration) -> Self {
+        Self {
+            db,
+            clock,
+            capacity,
+            interval,
+            pending: Mutex::new(Vec::new()),
+            ids: tokio::sync::Mutex::new((0, 0)),
+            pruned: Mutex::new(None),
+        }
     }
 
     pub fn interval(&self) -> Duration {
@@ -89,18 +105,51 @@ impl Ingest {
             return;
         }
         let mut batch = batch;
-        if let Err(error) = store::insert(&self.db, &batch).await {
+        if let Err(error) = self.write(&batch).await {
             // A site deleted (on any replica) after its events were accepted
             // fails the whole batch: its events go, as the deletion meant,
             // and the rest is written.
             let site_gone = error.as_database_error().is_some_and(|e| e.is_foreign_key_violation());
-            if site_gone && self.drop_deleted_sites(&mut batch).await && store::insert(&self.db, &batch).await.is_ok() {
+            if site_gone && self.drop_deleted_sites(&mut batch).await && self.write(&batch).await.is_ok() {
                 return;
             }
             tracing::warn!(%error, events = batch.len(), "writing analytics events failed; kept for the next flush");
             let mut pending = self.pending();
             let newer = std::mem::replace(&mut *pending, batch);
             pending.extend(newer);
+        }
+        self.prune_now_and_then().await;
+    }
+
+    /// Writes the events and what they add to the rollups, in one
+    /// transaction: both or neither.
+    async fn write(&self, batch: &[Event]) -> Result<(), sqlx::Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.pool.begin().await?;
+        rollups::lock_writers(&mut tx, self.db.engine).await?;
+        // The insert comes first: on SQLite it takes the write lock before
+        // the rollups read what they change.
+        store::insert(&mut tx, batch).await?;
+        rollups::apply(&mut tx, batch, self.clock.tz()).await?;
+        tx.commit().await
+    }
+
+    /// Deletes, once an hour, the seen sets of days before yesterday (no
+    /// event can still arrive for them) and sessions idle for a day.
+    async fn prune_now_and_then(&self) {
+        {
+            let mut pruned = self.pruned.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if pruned.is_some_and(|at| at.elapsed() < PRUNE_EVERY) {
+                return;
+            }
+            *pruned = Some(std::time::Instant::now());
+        }
+        let before_day = date_key(self.clock.today() - chrono::Duration::days(2));
+        let idle_since = self.clock.now().timestamp_millis() - 24 * 3600 * 1000;
+        if let Err(error) = rollups::prune(&self.db, before_day, idle_since).await {
+            tracing::warn!(%error, "pruning analytics bookkeeping failed; retried next hour");
         }
     }
 
@@ -127,13 +176,17 @@ mod tests {
     use crate::analytics::store::{events, sites};
     use crate::store::testing;
 
+    fn utc() -> Clock {
+        Clock::new(chrono_tz::UTC, 0)
+    }
+
     #[tokio::test]
     async fn accepted_events_are_written_once_and_a_full_buffer_refuses() {
         let test = testing::sqlite().await;
         let db = &test.db;
         let owner = testing::user(db, "alice").await;
         let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00001", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), 3, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 3, Duration::from_secs(1));
         for at in 0..3 {
             let id = ingest.next_id().await.unwrap();
             ingest.accept(Event { id, site_id: site.id, created_at: at, ..Event::default() }).unwrap();
@@ -156,7 +209,7 @@ mod tests {
         let owner = testing::user(db, "alice").await;
         let kept = sites::insert(db, owner, "k", "k.example", "tid-ingest-00002", 0).await.unwrap();
         let gone = sites::insert(db, owner, "g", "g.example", "tid-ingest-00003", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), 10, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 10, Duration::from_secs(1));
         for site_id in [kept.id, gone.id, kept.id] {
             ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id, ..Event::default() }).unwrap();
         }
@@ -172,7 +225,7 @@ mod tests {
         let db = &test.db;
         let owner = testing::user(db, "alice").await;
         let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00004", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), 10, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 10, Duration::from_secs(1));
         ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id: site.id, ..Event::default() }).unwrap();
         // The table is away (as a database that is down would be).
         sqlx::query("ALTER TABLE analytics_events RENAME TO away").execute(&db.pool).await.unwrap();

@@ -9,11 +9,14 @@ use moka::sync::Cache;
 
 use super::config::AnalyticsConfig;
 use super::error::AnalyticsError;
-use super::event::{Event, Incoming};
+use super::event::{CLOCK_SKEW_MS, Event, Incoming, LATE_EVENTS_MS};
 use super::geo::{Geo, Place};
 use super::ingest::Ingest;
 use super::site::{Site, checked_domain, checked_name, new_tracking_id};
+use super::report::{Extras, Period, Reports, Summary};
+use super::rollup::dimension::Dimension;
 use super::store::events::{self, Filter};
+use super::store::rollups;
 use super::store::sites as store;
 use super::visitor::Visitors;
 use crate::clock::Clock;
@@ -37,6 +40,7 @@ pub struct Analytics {
     /// Tracking id → (site id, the host its pages are on), for the tracker.
     tracked: Cache<String, Option<(i64, String)>>,
     check_origin: bool,
+    reports: Reports,
 }
 
 /// What the tracker script sends (see `tracker/script.js`).
@@ -76,10 +80,11 @@ impl Analytics {
             store_ip: config.store_ip,
             plugins,
             enricher_order: config.enrichers.clone(),
-            ingest: Arc::new(Ingest::new(db.clone(), config.buffer_events, interval)),
+            ingest: Arc::new(Ingest::new(db.clone(), clock, config.buffer_events, interval)),
             owners: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
             tracked: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
             check_origin: config.check_origin,
+            reports: Reports::new(db.clone(), clock),
             db,
             clock,
         }
@@ -142,11 +147,12 @@ impl Analytics {
         Ok(())
     }
 
-    /// Deletes the site's events (buffered ones too), keeping the site.
+    /// Deletes the site's events (buffered ones too) and rollups, keeping
+    /// the site.
     pub async fn clear_stats(&self, user_id: i64, id: i64) -> Result<(), AnalyticsError> {
         self.site(user_id, id).await?;
         self.ingest.discard_site(id);
-        events::delete_for_site(&self.db, id).await?;
+        rollups::clear_site(&self.db, id).await?;
         Ok(())
     }
 
@@ -173,6 +179,12 @@ impl Analytics {
         client_ip: Option<IpAddr>,
     ) -> Result<Event, AnalyticsError> {
         let incoming = incoming.checked()?;
+        if let Some(at) = incoming.at_ms {
+            let now = self.now_ms();
+            if at < now - LATE_EVENTS_MS || at > now + CLOCK_SKEW_MS {
+                return Err(AnalyticsError::Invalid("timestamp must be within the last 24 hours".into()));
+            }
+        }
         self.check_owner(user_id, incoming.site_id).await?;
         self.store(incoming, client_ip).await
     }
@@ -229,6 +241,7 @@ impl Analytics {
         let seen = self.enrich(&incoming, ip, &place).await;
         let field = |name: &str| seen.get(name).cloned().unwrap_or_default();
         let visitor_id = self.visitors.id(incoming.site_id, ip, &incoming.user_agent).await?;
+        let (ip_key, ip_hash) = self.visitors.ip_ids(incoming.site_id, ip).await?;
         let session_id = if incoming.session_id.is_empty() { visitor_id.clone() } else { incoming.session_id.clone() };
         let event = Event {
             session_id,
@@ -262,7 +275,9 @@ impl Analytics {
             event_type: incoming.event_type,
             event_value: incoming.event_value,
             duration_ms: incoming.duration_ms,
-            created_at: self.now_ms(),
+            created_at: incoming.at_ms.unwrap_or_else(|| self.now_ms()),
+            ip_key,
+            ip_hash,
         };
         self.ingest.accept(event.clone())?;
         Ok(event)
@@ -319,6 +334,43 @@ impl Analytics {
         let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
         let (items, total) = events::page(&self.db, site_id, filter, i64::from(per_page), offset).await?;
         Ok((site, Page { items, total }))
+    }
+}
+
+impl Analytics {
+    /// The summary of the user's site over `period`.
+    pub async fn summary(
+        &self,
+        user_id: i64,
+        site_id: i64,
+        period: Period,
+        extras: Extras,
+    ) -> Result<Summary, AnalyticsError> {
+        self.site(user_id, site_id).await?;
+        self.reports.summary(site_id, period, extras).await
+    }
+
+    /// One page of a ranking of the user's site: (value, count) and how
+    /// many values there are.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn ranking(
+        &self,
+        user_id: i64,
+        site_id: i64,
+        dimension: Dimension,
+        event_type: &str,
+        period: Period,
+        page: u32,
+        page_size: u32,
+    ) -> Result<Page<(String, i64)>, AnalyticsError> {
+        self.site(user_id, site_id).await?;
+        let (items, total) = self.reports.ranking(site_id, dimension, event_type, period, page, page_size).await?;
+        Ok(Page { items, total })
+    }
+
+    /// Today in the server's time zone, the default report day.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 }
 

@@ -45,6 +45,24 @@ impl Visitors {
         Ok(hex::encode(&hash.finalize()[..16]))
     }
 
+    /// What the rollups count distinct IPs by, for (site, IP) today: the
+    /// IP keyed with the day's salt (32 hex characters; "" without an IP),
+    /// and a stable 64-bit hash for the sketches that merge days (which keep
+    /// only register maxima, not the hashes).
+    pub async fn ip_ids(&self, site_id: i64, ip: Option<IpAddr>) -> Result<(String, u64), sqlx::Error> {
+        let Some(ip) = ip else { return Ok((String::new(), 0)) };
+        let salt = self.salt().await?;
+        let address = ip.to_string();
+        let mut hash = Sha256::new();
+        hash.update(salt);
+        hash.update(b"ip");
+        hash.update(site_id.to_be_bytes());
+        hash.update(address.as_bytes());
+        let key = hex::encode(&hash.finalize()[..16]);
+        let stable = super::rollup::hll::hash_of(&[&site_id.to_be_bytes(), address.as_bytes()]);
+        Ok((key, stable))
+    }
+
     fn cached(&self, day: &str) -> Option<[u8; 32]> {
         let current = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         current.as_ref().filter(|(d, _)| d == day).map(|(_, salt)| *salt)

@@ -54,13 +54,10 @@ pub async fn reserve_ids(db: &Db, count: i64) -> Result<i64, sqlx::Error> {
     Ok(next - count)
 }
 
-/// Writes `events` in one transaction, many rows per statement.
-pub async fn insert(db: &Db, events: &[Event]) -> Result<(), sqlx::Error> {
-    if events.is_empty() {
-        return Ok(());
-    }
+/// Writes `events`, many rows per statement, on `conn` (the batch's
+/// transaction).
+pub async fn insert(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result<(), sqlx::Error> {
     let names = COLUMNS;
-    let mut tx = db.pool.begin().await?;
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let mut sql = format!("INSERT INTO analytics_events ({}) VALUES ", names.join(", "));
         for (row, _) in chunk.iter().enumerate() {
@@ -109,14 +106,8 @@ pub async fn insert(db: &Db, events: &[Event]) -> Result<(), sqlx::Error> {
                 .bind(e.duration_ms)
                 .bind(e.created_at);
         }
-        query.execute(&mut *tx).await?;
+        query.execute(&mut *conn).await?;
     }
-    tx.commit().await
-}
-
-/// Deletes every event of the site.
-pub async fn delete_for_site(db: &Db, site_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM analytics_events WHERE site_id = $1").bind(site_id).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -164,6 +155,7 @@ fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
         utm_campaign: row.try_get("utm_campaign")?,
         duration_ms: row.try_get("duration_ms")?,
         created_at: row.try_get("created_at")?,
+        ..Event::default()
     })
 }
 
@@ -259,7 +251,7 @@ mod tests {
                 .collect();
             batch.push(event(first + 450, site.id, "a", "click", 1000));
             batch.push(event(first + 451, other.id, "a", "page_view", 1000));
-            insert(db, &batch).await.unwrap();
+            insert(&mut *db.pool.acquire().await.unwrap(), &batch).await.unwrap();
 
             let (list, total) = page(db, site.id, &Filter::default(), 10, 0).await.unwrap();
             assert_eq!((total, list.len()), (451, 10));

@@ -1,6 +1,7 @@
-//! Analytics' SQL, one module per table family. Queries both engines agree
-//! on are written once; engine-specific ones (rollup upserts, date
-//! arithmetic) will sit beside them, one function per engine.
+//! Analytics' SQL, one module per table family. Both engines take the same
+//! statements; the one place they differ (the rollup writers' lock) is in
+//! `rollups.rs`, named by engine.
 
 pub mod events;
+pub mod rollups;
 pub mod sites;
