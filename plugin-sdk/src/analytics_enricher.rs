@@ -1,5 +1,9 @@
 //! Analytics enrichers: add fields (device, browser, os, …) to an analytics
 //! event before it is stored.
+//!
+//! Declare what `enrich` reads in the manifest (`reads = ["user_agent"]`):
+//! the other fields then arrive empty and the server caches answers by the
+//! ones you read, so `enrich` must depend on nothing else.
 
 #[doc(hidden)]
 pub mod bindings {

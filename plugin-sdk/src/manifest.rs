@@ -54,7 +54,28 @@ pub struct Manifest {
     pub description: String,
     #[serde(default)]
     pub limits: Limits,
+    /// Analytics enrichers only: the event fields the plugin looks at (see
+    /// [`READABLE`]). The others reach it empty and the server caches its
+    /// answers by these, so declare every field `enrich` reads. Absent:
+    /// every field, no cache.
+    #[serde(default)]
+    pub reads: Option<Vec<String>>,
 }
+
+/// The event fields `reads` may name (the server's `READABLE`).
+pub const READABLE: &[&str] = &[
+    "site_id",
+    "session_id",
+    "user_id",
+    "ip",
+    "user_agent",
+    "url",
+    "referrer",
+    "screen",
+    "event_type",
+    "event_value",
+    "geo",
+];
 
 /// What a plugin asks for; the operator's configuration caps it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -117,6 +138,14 @@ pub fn check(text: &str) -> Result<Manifest, ManifestError> {
             && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
         if !ok {
             return bad(format!("provided key `{key}` must be 1-64 characters of a-z, 0-9, '-', '_'"));
+        }
+    }
+    if let Some(reads) = &manifest.reads {
+        if manifest.kind != "analytics-enricher" {
+            return bad("reads is for analytics-enricher plugins only".into());
+        }
+        if let Some(unknown) = reads.iter().find(|field| !READABLE.contains(&field.as_str())) {
+            return bad(format!("reads names `{unknown}`; an event has {}", READABLE.join(", ")));
         }
     }
     Ok(manifest)

@@ -488,3 +488,43 @@ async fn a_hot_loaded_enricher_changes_new_events_and_old_ones_keep_theirs() {
     assert_eq!(browser_of("during"), json!(firefox.to_uppercase()));
     assert_eq!(browser_of("after"), "Firefox 127");
 }
+
+/// The built-in enrichers declare what they read (`reads`), so their
+/// answers are cached by it: twelve events from two browsers cost the user
+/// agent enricher two calls, and the same page and referrer cost the
+/// referrer enricher one.
+#[tokio::test]
+async fn enricher_answers_are_cached_by_what_the_plugin_reads() {
+    let server = Server::start_with(&[("WAYMARK_ANALYTICS__FLUSH_INTERVAL_MS", "100")]).await;
+    let admin = server.admin_token().await;
+    let site_id = site(&server, &admin, "example.com").await;
+    let calls = |id: &'static str| {
+        let server = &server;
+        let admin = admin.clone();
+        async move {
+            let (_, body) = send(server.get("/api/admin/plugins").bearer_auth(&admin)).await;
+            let plugins = body["data"]["plugins"].as_array().cloned().unwrap_or_default();
+            let plugin = plugins.iter().find(|p| p["id"] == id).cloned().unwrap_or_else(|| panic!("{id}: {body}"));
+            (plugin["calls"].as_u64().unwrap(), plugin["reads"].clone())
+        }
+    };
+    let (ua_before, ua_reads) = calls("waymark.analytics-enricher-ua").await;
+    let (referrer_before, referrer_reads) = calls("waymark.analytics-enricher-referrer").await;
+    assert_eq!((ua_reads, referrer_reads), (json!(["user_agent"]), json!(["url", "referrer"])), "listed");
+    let agents = [
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    ];
+    for n in 0..12 {
+        let mut event = seed_event(site_id);
+        event["user_agent"] = json!(agents[n % 2]);
+        event["session_id"] = json!(format!("s{n}"));
+        event["ip"] = json!(format!("192.0.2.{n}"));
+        let (status, body) = post(&server, &admin, &event).await;
+        assert_eq!(status, 200, "{body}");
+        let expected = if n % 2 == 0 { "Firefox 128" } else { "Safari 17" };
+        assert_eq!(body["data"]["browser"], expected, "a cached answer is the same answer");
+    }
+    assert_eq!(calls("waymark.analytics-enricher-ua").await.0 - ua_before, 2);
+    assert_eq!(calls("waymark.analytics-enricher-referrer").await.0 - referrer_before, 1);
+}

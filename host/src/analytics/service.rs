@@ -32,6 +32,7 @@ pub struct Analytics {
     store_ip: bool,
     plugins: Arc<Plugins>,
     enricher_order: Vec<String>,
+    enrichments: enricher::EnrichmentCache,
     ingest: Arc<Ingest>,
     /// Site id → owner, so recording an event needs no database read. A
     /// site deleted on another replica may take events for this long; they
@@ -62,6 +63,9 @@ pub struct Beacon {
     pub ms: Option<i64>,
 }
 
+/// Enricher answers kept (see [`enricher::EnrichmentCache`]).
+const ENRICHMENT_CACHE: u64 = 50_000;
+
 /// How long a site's owner is remembered.
 const OWNER_TTL: Duration = Duration::from_secs(30);
 
@@ -80,6 +84,7 @@ impl Analytics {
             store_ip: config.store_ip,
             plugins,
             enricher_order: config.enrichers.clone(),
+            enrichments: enricher::EnrichmentCache::new(ENRICHMENT_CACHE),
             ingest: Arc::new(Ingest::new(db.clone(), clock, config.buffer_events, interval)),
             owners: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
             tracked: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
@@ -310,7 +315,7 @@ impl Analytics {
         };
         let mut seen = enricher::Enrichment::new();
         for handle in Enrichers::of(&self.plugins).in_order(&self.enricher_order) {
-            match handle.enrich(&event).await {
+            match handle.enrich(&event, &self.enrichments).await {
                 Ok(fields) => seen.extend(fields),
                 Err(error) => {
                     tracing::debug!(%error, plugin = handle.plugin_id(), "enricher failed; its fields stay empty")

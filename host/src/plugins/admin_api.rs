@@ -53,6 +53,10 @@ pub struct PluginView {
     pub sha256: String,
     pub memory_mib: u32,
     pub timeout_ms: u32,
+    /// Analytics enrichers: the event fields the plugin reads (its answers
+    /// are cached by them); absent: all, uncached.
+    #[oai(skip_serializing_if_is_none)]
+    pub reads: Option<Vec<String>>,
     pub calls: u64,
     pub errors: u64,
     /// Failures since the last success.
@@ -81,6 +85,7 @@ impl From<PluginStatus> for PluginView {
             sha256: s.sha256,
             memory_mib: s.memory_mib,
             timeout_ms: s.timeout_ms,
+            reads: s.reads,
             calls: s.calls,
             errors: s.errors,
             consecutive_errors: s.consecutive_errors,

@@ -29,7 +29,29 @@ pub struct Manifest {
     pub description: String,
     #[serde(default)]
     pub limits: RequestedLimits,
+    /// Analytics enrichers only: the event fields the plugin looks at
+    /// ([`READABLE`]). The others reach it empty, so its answer depends on
+    /// these alone and the host caches it by them. Absent: every field, no
+    /// cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads: Option<Vec<String>>,
 }
+
+/// The event fields an enricher's `reads` may name (the WIT `event`'s, in
+/// snake case).
+pub const READABLE: &[&str] = &[
+    "site_id",
+    "session_id",
+    "user_id",
+    "ip",
+    "user_agent",
+    "url",
+    "referrer",
+    "screen",
+    "event_type",
+    "event_value",
+    "geo",
+];
 
 /// What a plugin asks for; the operator's configuration caps it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +100,14 @@ impl Manifest {
                 && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
             if !ok {
                 return bad(format!("provided key `{key}` must be 1-64 characters of a-z, 0-9, '-', '_'"));
+            }
+        }
+        if let Some(reads) = &self.reads {
+            if self.kind != "analytics-enricher" {
+                return bad("reads is for analytics-enricher plugins only".into());
+            }
+            if let Some(unknown) = reads.iter().find(|field| !READABLE.contains(&field.as_str())) {
+                return bad(format!("reads names `{unknown}`; an event has {}", READABLE.join(", ")));
             }
         }
         Ok(())

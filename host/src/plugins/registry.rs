@@ -83,6 +83,8 @@ pub struct PluginStatus {
     pub sha256: String,
     pub memory_mib: u32,
     pub timeout_ms: u32,
+    /// The manifest's `reads` (analytics enrichers).
+    pub reads: Option<Vec<String>>,
     pub calls: u64,
     pub errors: u64,
     pub consecutive_errors: u64,
@@ -286,6 +288,7 @@ impl Registry {
                     sources: candidates.keys().copied().collect(),
                     enabled: !state.disabled.contains(id),
                     sha256: active.sha256.clone(),
+                    reads: active.manifest.reads.clone(),
                     memory_mib: (limits.memory_bytes / (1024 * 1024)) as u32,
                     timeout_ms: limits.timeout.as_millis() as u32,
                     calls: stats.calls.load(std::sync::atomic::Ordering::Relaxed),

@@ -70,7 +70,7 @@ impl PooledWorld for AnalyticsEnricherPlugin {
 }
 
 /// Filled by the host from its GeoIP databases, when configured.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Geo {
     pub country: Option<String>,
     pub subdivision: Option<String>,
@@ -80,7 +80,7 @@ pub struct Geo {
 }
 
 /// One analytics event, as an enricher sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Event {
     pub site_id: u64,
     pub session_id: String,
@@ -111,6 +111,46 @@ impl Event {
             event_value: None,
             geo: Geo::default(),
         }
+    }
+
+    /// The event with only the fields named in `reads` (the manifest's);
+    /// the others empty.
+    pub fn only(&self, reads: &[String]) -> Self {
+        let has = |field: &str| reads.iter().any(|r| r == field);
+        let text = |field: &str, value: &String| if has(field) { value.clone() } else { String::new() };
+        let optional = |field: &str, value: &Option<String>| if has(field) { value.clone() } else { None };
+        Self {
+            site_id: if has("site_id") { self.site_id } else { 0 },
+            session_id: text("session_id", &self.session_id),
+            user_id: optional("user_id", &self.user_id),
+            ip: text("ip", &self.ip),
+            user_agent: text("user_agent", &self.user_agent),
+            url: text("url", &self.url),
+            referrer: optional("referrer", &self.referrer),
+            screen: optional("screen", &self.screen),
+            event_type: text("event_type", &self.event_type),
+            event_value: optional("event_value", &self.event_value),
+            geo: if has("geo") { self.geo.clone() } else { Geo::default() },
+        }
+    }
+}
+
+/// Enrichers' answers by (plugin build, the fields it reads): a real site
+/// sends few distinct user agents, so most events cost no plugin call.
+/// Only plugins that declare `reads` are cached (their answer cannot
+/// depend on anything else); a new build (hot swap) has a new hash, so its
+/// answers are its own. Failures are not cached.
+pub struct EnrichmentCache {
+    answers: moka::sync::Cache<(String, Event), Enrichment>,
+}
+
+impl EnrichmentCache {
+    pub fn new(capacity: u64) -> Self {
+        let answers = moka::sync::Cache::builder()
+            .max_capacity(capacity)
+            .time_to_idle(std::time::Duration::from_secs(3600))
+            .build();
+        Self { answers }
     }
 }
 
@@ -165,11 +205,22 @@ impl EnricherHandle {
         &self.loaded.manifest.id
     }
 
-    /// The fields the plugin sets on `event`, checked.
-    pub async fn enrich(&self, event: &Event) -> Result<Enrichment, CallError> {
+    /// The fields the plugin sets on `event`, checked; from `cache` when
+    /// the plugin declares what it reads and has seen that before.
+    pub async fn enrich(&self, event: &Event, cache: &EnrichmentCache) -> Result<Enrichment, CallError> {
+        let Some(reads) = &self.loaded.manifest.reads else { return self.call(event.clone()).await };
+        let key = (self.loaded.sha256.clone(), event.only(reads));
+        if let Some(answer) = cache.answers.get(&key) {
+            return Ok(answer);
+        }
+        let answer = self.call(key.1.clone()).await?;
+        cache.answers.insert(key, answer.clone());
+        Ok(answer)
+    }
+
+    async fn call(&self, event: Event) -> Result<Enrichment, CallError> {
         let id = &self.loaded.manifest.id;
         let plugin = self.loaded.plugin::<EnricherPlugin>().ok_or_else(|| CallError::NotProvided(id.clone()))?;
-        let event = event.clone();
         let output = plugin.call(move |b, s| enrich(b, s, &event)).await?;
         let checked = checked(id, output);
         if let Err(error) = &checked {
@@ -255,13 +306,14 @@ mod tests {
         assert_eq!(enrichers.keys(), ["shout"]);
 
         let event = Event { user_agent: "curl/8.0".into(), ..Event::sample() };
-        let enriched = enrichers.get("shout").unwrap().enrich(&event).await.unwrap();
+        let cache = EnrichmentCache::new(100);
+        let enriched = enrichers.get("shout").unwrap().enrich(&event, &cache).await.unwrap();
         assert_eq!(enriched.into_iter().collect::<Vec<_>>(), [("browser", "CURL/8.0".to_string())]);
 
         registry.install(registry.prepare(bytes, Source::Upload, "upload", 2).await.unwrap());
         let (statuses, _) = registry.statuses();
         assert_eq!(statuses[0].source, Source::Upload, "the newer version serves");
-        assert!(enrichers.get("shout").unwrap().enrich(&event).await.is_ok());
+        assert!(enrichers.get("shout").unwrap().enrich(&event, &cache).await.is_ok());
     }
 
     #[test]
