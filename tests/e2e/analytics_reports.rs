@@ -298,3 +298,49 @@ async fn clearing_stats_empties_the_reports_and_realtime_shows_who_is_on() {
     assert_eq!(status, 200);
     assert_eq!(f.get("summary").await.0, 404);
 }
+
+/// Visitor ids come from a daily salt: the same browser on the same address
+/// is one visitor all day, a new one the next day, and two days on the
+/// first day's salt is gone, so its ids cannot be recomputed. The server's
+/// clock is moved across restarts (`WAYMARK_CLOCK_OFFSET_SECS`).
+#[tokio::test]
+async fn the_daily_salt_makes_the_same_browser_a_new_visitor_the_next_day() {
+    let today = Utc::now().date_naive();
+    let noon = Utc.from_utc_datetime(&today.and_hms_opt(12, 0, 0).unwrap());
+    let offset = |days: i64| ((noon + Duration::days(days)) - Utc::now()).num_seconds().to_string();
+    let mut server = Server::start_with(&[
+        ("WAYMARK_CLOCK_OFFSET_SECS", &offset(0)),
+        ("WAYMARK_ANALYTICS__FLUSH_INTERVAL_MS", "100"),
+    ])
+    .await;
+    let alice = server.register("alice@example.com", "password123").await;
+    let site_id = site(&server, &alice.token, "example.com").await;
+    let event = json!({"site_id": site_id, "session_id": "s", "user_agent": FIREFOX, "ip": "192.0.2.44",
+        "url": "https://example.com/", "event_type": "page_view"});
+    let distinct_visitors = "SELECT COUNT(DISTINCT visitor_id) FROM analytics_events";
+    for day in [0, 1] {
+        if day > 0 {
+            server = server.restart_with(&[("WAYMARK_CLOCK_OFFSET_SECS", &offset(day))]);
+        }
+        for _ in 0..2 {
+            assert_eq!(post(&server, &alice.token, &event).await.0, 200);
+        }
+        listed(&server, &alice.token, &format!("/api/events/{site_id}"), 2 * (day + 1)).await;
+        assert_eq!(server.storage.scalar(distinct_visitors).await, day + 1, "day {day}");
+    }
+    let (d0, d1) = (ymd(today), ymd(today + Duration::days(1)));
+    let (_, body) =
+        send(server.get(&format!("/api/events/{site_id}/summary?start_date={d0}&end_date={d1}&timeseries=day"))
+            .bearer_auth(&alice.token))
+        .await;
+    assert_eq!(body["data"]["uv"], 2, "one visitor each day: {body}");
+    assert_eq!(body["data"]["timeseries"][0]["uv"], 1);
+    assert_eq!(body["data"]["timeseries"][1]["uv"], 1);
+
+    server = server.restart_with(&[("WAYMARK_CLOCK_OFFSET_SECS", &offset(3))]);
+    assert_eq!(post(&server, &alice.token, &event).await.0, 200);
+    listed(&server, &alice.token, &format!("/api/events/{site_id}"), 5).await;
+    let first_salt = format!("SELECT COUNT(*) FROM analytics_salts WHERE day = '{}'", today.format("%Y-%m-%d"));
+    assert_eq!(server.storage.scalar(&first_salt).await, 0, "the first day's salt is deleted");
+    assert_eq!(server.storage.scalar(distinct_visitors).await, 3);
+}
