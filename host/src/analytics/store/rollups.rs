@@ -567,3 +567,105 @@ pub async fn recent(
     let pages = rows.iter().map(|row| Ok((row.try_get("url")?, row.try_get("views")?))).collect::<Result<_, sqlx::Error>>()?;
     Ok((visitors, pages))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::store::{events, sites};
+    use crate::store::testing;
+
+    const MINUTE: i64 = 60_000;
+
+    fn view(id: i64, site_id: i64, session: &str, kind: &str, path: &str, at: i64) -> Event {
+        Event {
+            id,
+            site_id,
+            session_id: session.into(),
+            visitor_id: format!("visitor-{session}"),
+            event_type: kind.into(),
+            url: format!("https://example.com{path}"),
+            ip_key: format!("ip-{session}"),
+            ip_hash: crate::analytics::rollup::hll::hash_of(&[session.as_bytes()]),
+            created_at: at,
+            ..Event::default()
+        }
+    }
+
+    async fn write(db: &Db, batch: &[Event]) {
+        let mut tx = db.pool.begin().await.unwrap();
+        lock_writers(&mut tx, db.engine).await.unwrap();
+        events::insert(&mut tx, batch).await.unwrap();
+        apply(&mut tx, batch, chrono_tz::UTC).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// A session spread over three flushes is one session; a gap of more
+    /// than 30 minutes starts another; repeated visitors count once a day.
+    #[tokio::test]
+    async fn sessions_continue_across_batches_and_end_after_idle_time() {
+        for test in testing::every_engine().await {
+            let db = &test.db;
+            let owner = testing::user(db, "alice").await;
+            let site = sites::insert(db, owner, "s", "s.example", "tid-rollups-0001", 0).await.unwrap();
+            // 2025-09-15 09:00 UTC.
+            let nine = 1_757_926_800_000;
+            write(db, &[view(1, site.id, "a", "page_view", "/", nine)]).await;
+            write(db, &[view(2, site.id, "a", "page_view", "/pricing", nine + 5 * MINUTE)]).await;
+            write(db, &[view(3, site.id, "a", "signup", "/pricing", nine + 10 * MINUTE)]).await;
+            // 41 minutes idle: a new session, a bounce.
+            write(db, &[view(4, site.id, "a", "page_view", "/blog", nine + 51 * MINUTE)]).await;
+
+            let day = Span { from: 20250915, to: 20250915, include_bots: false };
+            let totals = totals(db, site.id, day).await.unwrap();
+            let expected = DayCounts {
+                pageviews: 3,
+                events: 1,
+                visitors: 1,
+                ips: 1,
+                sessions: 2,
+                bounces: 1,
+                duration_ms: 10 * MINUTE,
+            };
+            assert_eq!(totals, expected, "{:?}", db.engine);
+            let pages = |dimension: &'static str| async move {
+                ranking(db, site.id, "page_view", dimension, day, 10, 0).await.unwrap().0
+            };
+            let pairs = |items: &[(&str, i64)]| items.iter().map(|(k, n)| (k.to_string(), *n)).collect::<Vec<_>>();
+            assert_eq!(pages("entry_page").await, pairs(&[("/", 1), ("/blog", 1)]));
+            assert_eq!(pages("exit_page").await, pairs(&[("/blog", 1), ("/pricing", 1)]), "the exit moved");
+            let hours = hours(db, site.id, day).await.unwrap();
+            assert_eq!(hours.iter().map(|(_, h, c)| (*h, c.pageviews, c.sessions)).collect::<Vec<_>>(), [
+                (9, 3, 2)
+            ]);
+            assert_eq!(distinct_ips(db, site.id, day).await.unwrap(), 1);
+
+            clear_site(db, site.id).await.unwrap();
+            assert_eq!(super::totals(db, site.id, day).await.unwrap(), DayCounts::default());
+            for table in TABLES {
+                let left: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+                assert_eq!(left, 0, "{table}");
+            }
+        }
+    }
+
+    /// Replicas flushing at once take turns (the writers' lock), so one
+    /// session's events written concurrently still make one session.
+    #[tokio::test]
+    async fn concurrent_writers_agree_on_one_session() {
+        for test in testing::every_engine().await {
+            let db = &test.db;
+            let owner = testing::user(db, "alice").await;
+            let site = sites::insert(db, owner, "s", "s.example", "tid-rollups-0002", 0).await.unwrap();
+            let nine = 1_757_926_800_000;
+            let batches: Vec<Vec<Event>> =
+                (0..12).map(|i| vec![view(i + 1, site.id, "b", "page_view", "/", nine + i * MINUTE)]).collect();
+            futures_util::future::join_all(batches.iter().map(|batch| write(db, batch))).await;
+            let day = Span { from: 20250915, to: 20250915, include_bots: false };
+            let totals = totals(db, site.id, day).await.unwrap();
+            assert_eq!((totals.pageviews, totals.visitors, totals.sessions), (12, 1, 1), "{:?}", db.engine);
+        }
+    }
+}
