@@ -251,7 +251,7 @@ mod tests {
                 .collect();
             batch.push(event(first + 450, site.id, "a", "click", 1000));
             batch.push(event(first + 451, other.id, "a", "page_view", 1000));
-            insert(&mut *db.pool.acquire().await.unwrap(), &batch).await.unwrap();
+            insert(&mut db.pool.acquire().await.unwrap(), &batch).await.unwrap();
 
             let (list, total) = page(db, site.id, &Filter::default(), 10, 0).await.unwrap();
             assert_eq!((total, list.len()), (451, 10));
