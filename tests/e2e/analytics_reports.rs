@@ -18,6 +18,10 @@
 //! | a2      | A       | 10:00 page_view /blog                                |
 //! | c1      | C (bot) | 10:30 page_view /, 10:31 page_view /pricing          |
 //!
+//! a1's landing URL carries `utm_source=newsletter&utm_medium=email&
+//! utm_campaign=launch`; A sends screen 1920x1080 and language en-GB, B and
+//! C 390x844 and en-US.
+//!
 //! On D without bots: pv 4 (a1 2, b1 1, a2 1); event_count 1 (the engagement
 //! beacon is no event); uv 2 (A, B); ip_count 2; sessions 3 (a1, b1, a2);
 //! bounces 2 (b1 and a2: one page view, nothing else) → bounce_rate 66.7;
@@ -35,6 +39,8 @@ use crate::support::{Server, send};
 const FIREFOX: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
 const CHROME: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+/// a1's landing page: a newsletter campaign (its path is `/`).
+const CAMPAIGN: &str = "/?utm_source=newsletter&utm_medium=email&utm_campaign=launch";
 const GOOGLEBOT: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
 /// The fixture's day D (today in Shanghai) and the clock offset that makes
@@ -63,6 +69,7 @@ async fn fixture() -> Fixture {
         ("WAYMARK_TIMEZONE", "Asia/Shanghai"),
         ("WAYMARK_CLOCK_OFFSET_SECS", &offset.to_string()),
         ("WAYMARK_ANALYTICS__GEOIP_CITY_DB", &geoip("GeoIP2-City-Test.mmdb")),
+        ("WAYMARK_ANALYTICS__GEOIP_ISP_DB", &geoip("GeoIP2-ISP-Test.mmdb")),
         ("WAYMARK_ANALYTICS__FLUSH_INTERVAL_MS", "100"),
     ])
     .await;
@@ -72,7 +79,16 @@ async fn fixture() -> Fixture {
     let yesterday = day - Duration::days(1);
     let events = [
         ("b0", CHROME, "216.160.83.56", at(yesterday, "23:00"), "page_view", "/", "", ""),
-        ("a1", FIREFOX, "81.2.69.142", at(day, "09:00"), "page_view", "/", "https://www.google.com/search?q=w", ""),
+        (
+            "a1",
+            FIREFOX,
+            "81.2.69.142",
+            at(day, "09:00"),
+            "page_view",
+            CAMPAIGN,
+            "https://www.google.com/search?q=w",
+            "",
+        ),
         ("a1", FIREFOX, "81.2.69.142", at(day, "09:05"), "page_view", "/pricing", "https://example.com/", ""),
         ("a1", FIREFOX, "81.2.69.142", at(day, "09:10"), "signup", "/pricing", "", "hero"),
         ("b1", CHROME, "216.160.83.56", at(day, "09:30"), "page_view", "/", "", ""),
@@ -82,7 +98,9 @@ async fn fixture() -> Fixture {
         ("c1", GOOGLEBOT, "81.2.69.160", at(day, "10:31"), "page_view", "/pricing", "", ""),
     ];
     for (session, agent, ip, time, kind, path, referrer, value) in events {
+        let (screen, language) = if agent == FIREFOX { ("1920x1080", "en-GB") } else { ("390x844", "en-US") };
         let event = json!({
+            "screen": screen, "language": language,
             "site_id": site_id, "session_id": session, "user_agent": agent, "ip": ip, "timestamp": time,
             "event_type": kind, "url": format!("https://example.com{path}"), "referrer": referrer,
             "event_value": value,
@@ -202,7 +220,15 @@ async fn every_ranking_counts_the_fixture() {
         ("stat_type=exit_page", &[("/", 1), ("/blog", 1), ("/pricing", 1)]),
         ("stat_type=referrer", &[("https://www.google.com/search", 1)]),
         ("stat_type=referrer_domain", &[("google.com", 1)]),
-        ("stat_type=source", &[("direct", 3), ("search", 1)]),
+        ("stat_type=source", &[("direct", 3), ("newsletter", 1)]),
+        ("stat_type=source_name", &[("Google", 1)]),
+        ("stat_type=utm_source", &[("newsletter", 1)]),
+        ("stat_type=utm_medium", &[("email", 1)]),
+        ("stat_type=utm_campaign", &[("launch", 1)]),
+        ("stat_type=screen", &[("1920x1080", 3), ("390x844", 1)]),
+        ("stat_type=language", &[("en-GB", 3), ("en-US", 1)]),
+        ("stat_type=subdivision", &[("England", 3), ("Washington", 1)]),
+        ("stat_type=isp", &[("Century Link", 1)]), // the test database knows no ISP for 81.2.69.142
         ("stat_type=browser", &[("Firefox 128", 3), ("Chrome 126", 1)]),
         ("stat_type=os", &[("Windows 10", 4)]),
         ("stat_type=device", &[("desktop", 4)]),
@@ -210,7 +236,6 @@ async fn every_ranking_counts_the_fixture() {
         ("stat_type=city", &[("London", 3), ("Milton", 1)]),
         ("stat_type=url&event_type=signup", &[("/pricing", 1)]),
         ("stat_type=event_value&event_type=signup", &[("hero", 1)]),
-        ("stat_type=utm_source", &[]),
     ] {
         assert_eq!(rank(format!("date={d}&{query}")).await.0, pairs(expected), "{query}");
     }
@@ -278,8 +303,7 @@ async fn clearing_stats_empties_the_reports_and_realtime_shows_who_is_on() {
     assert_eq!(live["realtime"], json!({"visitors": 1, "pages": [{"key": "/live", "count": 1}]}), "{live}");
     assert!(live.get("timeseries").is_none() && live.get("previous").is_none(), "only what was asked: {live}");
 
-    let (status, body) =
-        send(f.server.delete(&format!("/api/sites/{}/stats", f.site_id)).bearer_auth(&f.token)).await;
+    let (status, body) = send(f.server.delete(&format!("/api/sites/{}/stats", f.site_id)).bearer_auth(&f.token)).await;
     assert_eq!(status, 200, "{body}");
     let cleared = f.data(&format!("summary?date={d}&include_bots=1&realtime=1")).await;
     for field in ["pv", "uv", "ip_count", "event_count", "sessions", "week_pv", "week_ip", "month_pv", "month_ip"] {
@@ -329,10 +353,12 @@ async fn the_daily_salt_makes_the_same_browser_a_new_visitor_the_next_day() {
         assert_eq!(server.storage.scalar(distinct_visitors).await, day + 1, "day {day}");
     }
     let (d0, d1) = (ymd(today), ymd(today + Duration::days(1)));
-    let (_, body) =
-        send(server.get(&format!("/api/events/{site_id}/summary?start_date={d0}&end_date={d1}&timeseries=day"))
-            .bearer_auth(&alice.token))
-        .await;
+    let (_, body) = send(
+        server
+            .get(&format!("/api/events/{site_id}/summary?start_date={d0}&end_date={d1}&timeseries=day"))
+            .bearer_auth(&alice.token),
+    )
+    .await;
     assert_eq!(body["data"]["uv"], 2, "one visitor each day: {body}");
     assert_eq!(body["data"]["timeseries"][0]["uv"], 1);
     assert_eq!(body["data"]["timeseries"][1]["uv"], 1);

@@ -68,6 +68,10 @@ pub struct NewEvent {
     pub event_type: JsonText,
     #[oai(nullable)]
     pub event_value: Option<JsonText>,
+    /// Beyond the seed: the visitor's language, e.g. `en-GB` (the tracker
+    /// sends `navigator.language`).
+    #[oai(nullable)]
+    pub language: Option<JsonText>,
     /// Beyond the seed: when it happened, for a client that sends events
     /// late (a server-side queue, an app back online): RFC 3339 or
     /// `YYYY-MM-DD HH:MM:SS` (server time zone), within the last 24 hours.
@@ -116,6 +120,8 @@ pub struct EventView {
     pub utm_source: String,
     pub utm_medium: String,
     pub utm_campaign: String,
+    /// Beyond the seed: the visitor's language, as sent.
+    pub language: String,
 }
 
 /// The site's owner, public fields only.
@@ -205,6 +211,7 @@ impl PingooEventsApi {
             browser: e.browser,
             os: e.os,
             screen: e.screen,
+            language: e.language,
             is_bot: e.is_bot,
             country: e.country,
             subdivision: e.subdivision,
@@ -312,6 +319,7 @@ impl PingooEventsApi {
             referrer: text(&body.referrer),
             user_agent: body.user_agent.0,
             screen: text(&body.screen),
+            language: text(&body.language),
             event_type: body.event_type.0,
             event_value: text(&body.event_value),
             ..Incoming::default()

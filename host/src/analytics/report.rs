@@ -209,7 +209,11 @@ impl Reports {
     }
 
     /// Every hour of the period, empty ones included.
-    fn hour_series(&self, period: Period, hours: &[(i64, i64, crate::analytics::rollup::tally::HourCounts)]) -> Vec<Bucket> {
+    fn hour_series(
+        &self,
+        period: Period,
+        hours: &[(i64, i64, crate::analytics::rollup::tally::HourCounts)],
+    ) -> Vec<Bucket> {
         let tz = self.clock.tz();
         let found: HashMap<(i64, i64), _> = hours.iter().map(|(d, h, c)| ((*d, *h), *c)).collect();
         let mut series = Vec::new();
@@ -229,7 +233,8 @@ impl Reports {
     /// Every day of the period, empty ones included.
     async fn day_series(&self, site_id: i64, period: Period) -> Result<Vec<Bucket>, AnalyticsError> {
         let tz = self.clock.tz();
-        let found: HashMap<i64, DayCounts> = rollups::days(&self.db, site_id, period.span()).await?.into_iter().collect();
+        let found: HashMap<i64, DayCounts> =
+            rollups::days(&self.db, site_id, period.span()).await?.into_iter().collect();
         let mut series = Vec::new();
         for date in period.from.iter_days().take_while(|d| *d <= period.to) {
             let Some(start) = date.and_hms_opt(0, 0, 0).and_then(|t| tz.from_local_datetime(&t).earliest()) else {

@@ -53,9 +53,10 @@ impl Sketch {
     pub fn estimate(&self) -> u64 {
         let m = REGISTERS as f64;
         let alpha = 0.7213 / (1.0 + 1.079 / m);
-        let (sum, zeros) = self.registers.iter().fold((0.0f64, 0usize), |(sum, zeros), &r| {
-            (sum + 2f64.powi(-i32::from(r)), zeros + usize::from(r == 0))
-        });
+        let (sum, zeros) = self
+            .registers
+            .iter()
+            .fold((0.0f64, 0usize), |(sum, zeros), &r| (sum + 2f64.powi(-i32::from(r)), zeros + usize::from(r == 0)));
         let raw = alpha * m * m / sum;
         let estimate = if raw <= 2.5 * m && zeros > 0 { m * (m / zeros as f64).ln() } else { raw };
         estimate.round() as u64
@@ -140,7 +141,11 @@ mod tests {
         week.merge(&sketch_of(2_500..7_500));
         let estimate = week.estimate() as f64;
         assert!((estimate - 7_500.0).abs() / 7_500.0 < 0.02, "{estimate}");
-        assert_eq!(week, { let mut same = sketch_of(0..7_500); same.merge(&Sketch::default()); same });
+        assert_eq!(week, {
+            let mut same = sketch_of(0..7_500);
+            same.merge(&Sketch::default());
+            same
+        });
     }
 
     #[test]

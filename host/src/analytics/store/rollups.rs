@@ -308,13 +308,14 @@ async fn merge_sketches(conn: &mut AnyConnection, tally: &Tally) -> Result<(), s
     let mut days: Vec<_> = tally.ip_hashes.iter().collect();
     days.sort_by_key(|(key, _)| **key);
     for (key, hashes) in days {
-        let stored: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT sketch FROM analytics_ip_sketches WHERE site_id = $1 AND day = $2 AND is_bot = $3")
-                .bind(key.site_id)
-                .bind(key.day)
-                .bind(i64::from(key.is_bot))
-                .fetch_optional(&mut *conn)
-                .await?;
+        let stored: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT sketch FROM analytics_ip_sketches WHERE site_id = $1 AND day = $2 AND is_bot = $3",
+        )
+        .bind(key.site_id)
+        .bind(key.day)
+        .bind(i64::from(key.is_bot))
+        .fetch_optional(&mut *conn)
+        .await?;
         let mut sketch = stored.as_deref().and_then(Sketch::from_bytes).unwrap_or_default();
         for hash in hashes {
             sketch.insert(*hash);
@@ -564,7 +565,8 @@ pub async fn recent(
     .bind(max_bot)
     .fetch_all(&db.pool)
     .await?;
-    let pages = rows.iter().map(|row| Ok((row.try_get("url")?, row.try_get("views")?))).collect::<Result<_, sqlx::Error>>()?;
+    let pages =
+        rows.iter().map(|row| Ok((row.try_get("url")?, row.try_get("views")?))).collect::<Result<_, sqlx::Error>>()?;
     Ok((visitors, pages))
 }
 
@@ -634,18 +636,14 @@ mod tests {
             assert_eq!(pages("entry_page").await, pairs(&[("/", 1), ("/blog", 1)]));
             assert_eq!(pages("exit_page").await, pairs(&[("/blog", 1), ("/pricing", 1)]), "the exit moved");
             let hours = hours(db, site.id, day).await.unwrap();
-            assert_eq!(hours.iter().map(|(_, h, c)| (*h, c.pageviews, c.sessions)).collect::<Vec<_>>(), [
-                (9, 3, 2)
-            ]);
+            assert_eq!(hours.iter().map(|(_, h, c)| (*h, c.pageviews, c.sessions)).collect::<Vec<_>>(), [(9, 3, 2)]);
             assert_eq!(distinct_ips(db, site.id, day).await.unwrap(), 1);
 
             clear_site(db, site.id).await.unwrap();
             assert_eq!(super::totals(db, site.id, day).await.unwrap(), DayCounts::default());
             for table in TABLES {
-                let left: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-                    .fetch_one(&db.pool)
-                    .await
-                    .unwrap();
+                let left: i64 =
+                    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap();
                 assert_eq!(left, 0, "{table}");
             }
         }
