@@ -10,7 +10,9 @@
 //! **Shared SQL where both engines agree.** Most queries are written once in
 //! the dialect both share: `$1`-style placeholders (SQLite accepts them too),
 //! `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`, BIGINT columns, and
-//! timestamps as Unix milliseconds.
+//! timestamps as Unix milliseconds. Statements with thousands of parameters
+//! (batched inserts) take their placeholders from [`multi_row`], which
+//! gives SQLite anonymous `?` ones: it binds those without a lookup.
 //!
 //! **Per-engine modules where they don't.** A repository that needs an
 //! engine's own strengths (date functions, multi-row upserts, JSONB) splits
@@ -37,6 +39,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub mod multi_row;
 #[cfg(test)]
 pub mod schema;
 #[cfg(test)]

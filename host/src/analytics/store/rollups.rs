@@ -17,7 +17,7 @@ use crate::analytics::rollup::hll::Sketch;
 use crate::analytics::rollup::tally::{
     DayCounts, DayKey, HourCounts, SESSION_IDLE_MS, SeenGroup, SeenKind, Session, Tally,
 };
-use crate::store::{Db, Engine};
+use crate::store::{Db, Engine, multi_row};
 
 /// One bound value of a multi-row statement.
 enum Value {
@@ -77,16 +77,9 @@ async fn insert_rows(
     let per_statement = (MAX_PARAMETERS / columns.len()).max(1);
     let mut changed = 0;
     for chunk in rows.chunks(per_statement) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, row) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for j in 0..row.len() {
-                n += 1;
-                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
-            }
-            sql.push(')');
-        }
+        let width = chunk.first().map_or(0, Vec::len);
+        let values = multi_row::values(conn, chunk.len(), width);
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES {values}", columns.join(", "));
         sql.push(' ');
         sql.push_str(tail);
         changed += bind(sqlx::query(&sql), chunk.iter().flatten()).execute(&mut *conn).await?.rows_affected();
@@ -171,11 +164,13 @@ async fn open_sessions(
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let marks = multi_row::placeholders(conn, chunk.len() + 2);
             let sql = format!(
-                "SELECT {} FROM analytics_sessions WHERE site_id = $1 AND last_at >= $2 AND session_id IN ({})",
+                "SELECT {} FROM analytics_sessions WHERE site_id = {} AND last_at >= {} AND session_id IN ({})",
                 SESSION_COLUMNS.join(", "),
-                marks.join(", ")
+                marks[0],
+                marks[1],
+                marks[2..].join(", ")
             );
             let mut query = sqlx::query(&sql).bind(site_id).bind(since);
             for id in chunk {
@@ -357,6 +352,7 @@ async fn write_sessions(conn: &mut AnyConnection, tally: &Tally) -> Result<(), s
 /// The site's tables, for clearing its statistics.
 const TABLES: &[&str] = &[
     "analytics_events",
+    "analytics_event_counts",
     "analytics_hourly",
     "analytics_daily",
     "analytics_dimensions",
