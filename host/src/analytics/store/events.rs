@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::analytics::event::Event;
-use crate::store::Db;
+use crate::store::{Db, multi_row};
 
 const COLUMNS: &[&str] = &[
     "id",
@@ -55,24 +55,42 @@ pub async fn reserve_ids(db: &Db, count: i64) -> Result<i64, sqlx::Error> {
 }
 
 /// Writes `events`, many rows per statement, on `conn` (the batch's
-/// transaction).
+/// transaction), and adds them to their sites' event counts.
 pub async fn insert(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result<(), sqlx::Error> {
+    insert_rows(conn, events).await?;
+    add_to_counts(conn, events).await
+}
+
+/// Adds the batch to `analytics_event_counts` (one row per site).
+async fn add_to_counts(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result<(), sqlx::Error> {
+    let mut per_site = std::collections::BTreeMap::<i64, i64>::new();
+    for event in events {
+        *per_site.entry(event.site_id).or_default() += 1;
+    }
+    if per_site.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO analytics_event_counts (site_id, events) VALUES {} \
+         ON CONFLICT (site_id) DO UPDATE SET events = analytics_event_counts.events + excluded.events",
+        multi_row::values(conn, per_site.len(), 2)
+    );
+    let mut query = sqlx::query(&sql);
+    for (site_id, count) in per_site {
+        query = query.bind(site_id).bind(count);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn insert_rows(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result<(), sqlx::Error> {
     let names = COLUMNS;
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = format!("INSERT INTO analytics_events ({}) VALUES ", names.join(", "));
-        for (row, _) in chunk.iter().enumerate() {
-            if row > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for column in 0..names.len() {
-                if column > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", row * names.len() + column + 1));
-            }
-            sql.push(')');
-        }
+        let sql = format!(
+            "INSERT INTO analytics_events ({}) VALUES {}",
+            names.join(", "),
+            multi_row::values(conn, chunk.len(), names.len())
+        );
         let mut query = sqlx::query(&sql);
         for e in chunk {
             query = query
@@ -179,25 +197,14 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Event>, i64), sqlx::Error> {
-    // Absent filters match everything: `$n IS NULL OR column = $n` keeps one
-    // statement (and one plan) for every combination.
-    let conditions = "site_id = $1 \
-         AND ($2 IS NULL OR session_id = $2) \
-         AND ($3 IS NULL OR user_id = $3) \
-         AND ($4 IS NULL OR event_type = $4) \
-         AND ($5 IS NULL OR created_at >= $5) \
-         AND ($6 IS NULL OR created_at <= $6)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM analytics_events WHERE {conditions}"))
-        .bind(site_id)
-        .bind(filter.session_id.clone())
-        .bind(filter.user_id.clone())
-        .bind(filter.event_type.clone())
-        .bind(filter.from_ms)
-        .bind(filter.to_ms)
-        .fetch_one(&db.pool)
-        .await?;
+    let unfiltered = filter.session_id.is_none()
+        && filter.user_id.is_none()
+        && filter.event_type.is_none()
+        && filter.from_ms.is_none()
+        && filter.to_ms.is_none();
+    let total = if unfiltered { stored_count(db, site_id).await? } else { matching_count(db, site_id, filter).await? };
     let sql = format!(
-        "SELECT {} FROM analytics_events WHERE {conditions} ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8",
+        "SELECT {} FROM analytics_events WHERE {CONDITIONS} ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8",
         COLUMNS.join(", ")
     );
     let rows = sqlx::query(&sql)
@@ -214,6 +221,39 @@ pub async fn page(
     let events = rows.iter().map(event_from_row).collect::<Result<_, _>>()?;
     Ok((events, total))
 }
+
+/// The site's stored events, from the count the writer keeps (counting
+/// ten million rows for each page of a list would take most of a second).
+async fn stored_count(db: &Db, site_id: i64) -> Result<i64, sqlx::Error> {
+    let count: Option<i64> = sqlx::query_scalar("SELECT events FROM analytics_event_counts WHERE site_id = $1")
+        .bind(site_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(count.unwrap_or(0))
+}
+
+/// How many of the site's events match `filter`, counted.
+async fn matching_count(db: &Db, site_id: i64, filter: &Filter) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM analytics_events WHERE {CONDITIONS}"))
+        .bind(site_id)
+        .bind(filter.session_id.clone())
+        .bind(filter.user_id.clone())
+        .bind(filter.event_type.clone())
+        .bind(filter.from_ms)
+        .bind(filter.to_ms)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// The event list's conditions. Absent filters match everything: `$n IS
+/// NULL OR column = $n` keeps one statement (and one plan) for every
+/// combination.
+const CONDITIONS: &str = "site_id = $1 \
+     AND ($2 IS NULL OR session_id = $2) \
+     AND ($3 IS NULL OR user_id = $3) \
+     AND ($4 IS NULL OR event_type = $4) \
+     AND ($5 IS NULL OR created_at >= $5) \
+     AND ($6 IS NULL OR created_at <= $6)";
 
 #[cfg(test)]
 mod tests {
