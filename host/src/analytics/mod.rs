@@ -25,6 +25,8 @@ pub mod visitor;
 
 pub use config::AnalyticsConfig;
 pub use error::AnalyticsError;
+/// Which events a listing takes (the event list's query).
+pub use store::events::Filter as EventFilter;
 
 use crate::http::routes::Route;
 use crate::surface::Surface;
