@@ -418,10 +418,12 @@ async fn run(config: Config, total: usize) {
     let mut loaded = 0usize;
     let mut load_time = Duration::ZERO;
     let mut last: Option<Analytics> = None;
+    let mut page_views = 0i64;
     for d in 0..DAYS {
         let day = first_day + chrono::Duration::days(d);
         let day_start = tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap()).earliest().unwrap();
         let planned = plan_day(&mut rng, day_start.timestamp_millis(), per_day);
+        page_views += planned.iter().filter(|e| matches!(e.kind, Kind::PageView)).count() as i64;
         // The clock stands just after the day's last event.
         let offset_secs = (day_start.timestamp_millis() + LOADED_MS + 60_000 - Utc::now().timestamp_millis()) / 1000;
         let clock = Clock::new(tz, offset_secs);
@@ -456,6 +458,11 @@ async fn run(config: Config, total: usize) {
     let month = Period::new(first_day, today, false).unwrap();
     let site_id = site.id;
     let a = &analytics;
+    // Nothing lost on the way: every page view sent is counted, bots included.
+    let everyone = Period::new(first_day, today, true).unwrap();
+    let counted = a.summary(user, site_id, everyone, Extras::default()).await.expect("a summary").figures.pv;
+    assert_eq!(counted, page_views, "page views counted vs sent");
+    let _ = writeln!(table, "| page views sent / counted (bots included) | {page_views} / {counted} | equal |");
     for (label, period, target) in [("1 day", one_day, "≤ 10"), ("30 days", month, "≤ 50")] {
         let t = time(|| a.summary(user, site_id, period, Extras::default())).await;
         let _ = writeln!(table, "| summary, {label} (p50 ms) | {} | {target} |", ms(t));
