@@ -1,6 +1,8 @@
 //! What a ranking (`GET /api/events/:site_id/stats`) can rank by, and each
 //! event's value for it.
 
+use std::borrow::Cow;
+
 use crate::analytics::event::Event;
 
 /// A `stat_type`. Every one but the entry and exit pages counts events;
@@ -102,29 +104,33 @@ impl Dimension {
         !matches!(self, EntryPage | ExitPage)
     }
 
-    /// The event's value; "" for none (not counted).
-    pub fn value_of(self, event: &Event) -> String {
+    /// The event's value; "" for none (not counted). Borrowed where the
+    /// event holds it as is: the batch writer asks each event for every
+    /// dimension, and copies would be most of its tally's time.
+    pub fn value_of(self, event: &Event) -> Cow<'_, str> {
         match self {
-            Url => path_of(&event.url),
-            Referrer => external_referrer(event).map(|r| strip_query(r).to_string()).unwrap_or_default(),
-            ReferrerDomain => external_referrer(event).and_then(host_of).map(without_www).unwrap_or_default(),
-            Source if !event.utm_source.is_empty() => event.utm_source.clone(),
-            Source => event.source.clone(),
-            SourceName => event.source_name.clone(),
-            UtmSource => event.utm_source.clone(),
-            UtmMedium => event.utm_medium.clone(),
-            UtmCampaign => event.utm_campaign.clone(),
-            Browser => event.browser.clone(),
-            Os => event.os.clone(),
-            Device => event.device.clone(),
-            Country => event.country.clone(),
-            Subdivision => event.subdivision.clone(),
-            City => event.city.clone(),
-            Isp => event.isp.clone(),
-            Screen => event.screen.clone(),
-            Language => event.language.clone(),
-            EventValue => event.event_value.clone(),
-            EntryPage | ExitPage => String::new(),
+            Url => Cow::Owned(path_of(&event.url)),
+            Referrer => external_referrer(event).map(strip_query).map(Cow::Borrowed).unwrap_or_default(),
+            ReferrerDomain => {
+                external_referrer(event).and_then(host_of).map(without_www).map(Cow::Owned).unwrap_or_default()
+            }
+            Source if !event.utm_source.is_empty() => Cow::Borrowed(&event.utm_source),
+            Source => Cow::Borrowed(&event.source),
+            SourceName => Cow::Borrowed(&event.source_name),
+            UtmSource => Cow::Borrowed(&event.utm_source),
+            UtmMedium => Cow::Borrowed(&event.utm_medium),
+            UtmCampaign => Cow::Borrowed(&event.utm_campaign),
+            Browser => Cow::Borrowed(&event.browser),
+            Os => Cow::Borrowed(&event.os),
+            Device => Cow::Borrowed(&event.device),
+            Country => Cow::Borrowed(&event.country),
+            Subdivision => Cow::Borrowed(&event.subdivision),
+            City => Cow::Borrowed(&event.city),
+            Isp => Cow::Borrowed(&event.isp),
+            Screen => Cow::Borrowed(&event.screen),
+            Language => Cow::Borrowed(&event.language),
+            EventValue => Cow::Borrowed(&event.event_value),
+            EntryPage | ExitPage => Cow::Borrowed(""),
         }
     }
 }

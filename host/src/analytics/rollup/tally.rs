@@ -8,6 +8,7 @@
 //! (a second page view ends a bounce, a later event lengthens it) turns
 //! into deltas of those figures.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{TimeZone, Timelike};
@@ -82,13 +83,13 @@ pub struct DayKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DimensionKey {
+pub struct DimensionKey<'a> {
     pub site_id: i64,
-    pub event_type: String,
+    pub event_type: &'a str,
     pub dimension: &'static str,
     pub day: i64,
     pub is_bot: bool,
-    pub value: String,
+    pub value: Cow<'a, str>,
 }
 
 /// Which set a "seen" id belongs to.
@@ -144,23 +145,23 @@ pub struct DayCounts {
 /// What a batch adds. Visitor and IP counts are not known until the seen
 /// sets say which ids are new; the writer adds them.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub struct Tally<'a> {
     pub hourly: HashMap<HourKey, HourCounts>,
     pub daily: HashMap<DayKey, DayCounts>,
-    pub dimensions: HashMap<DimensionKey, i64>,
-    pub seen: HashMap<SeenGroup, HashSet<String>>,
+    pub dimensions: HashMap<DimensionKey<'a>, i64>,
+    pub seen: HashMap<SeenGroup, HashSet<&'a str>>,
     pub ip_hashes: HashMap<DayKey, Vec<u64>>,
     /// Every session the batch started or changed, by (site, id, start).
     pub sessions: HashMap<(i64, String, i64), Session>,
 }
 
-impl Tally {
+impl<'a> Tally<'a> {
     /// Tallies `events`; `open` holds the latest stored session of each
     /// (site, session id) in the batch that may still be open.
-    pub fn of(events: &[Event], open: HashMap<(i64, String), Session>, tz: Tz) -> Tally {
+    pub fn of(events: &'a [Event], open: HashMap<(i64, String), Session>, tz: Tz) -> Tally<'a> {
         let mut tally = Tally::default();
         let mut open = open;
-        let mut order: Vec<&Event> = events.iter().collect();
+        let mut order: Vec<&'a Event> = events.iter().collect();
         order.sort_by_key(|e| (e.created_at, e.id));
         for event in order {
             tally.count_event(event, tz);
@@ -169,7 +170,7 @@ impl Tally {
         tally
     }
 
-    fn count_event(&mut self, event: &Event, tz: Tz) {
+    fn count_event(&mut self, event: &'a Event, tz: Tz) {
         if event.event_type == ENGAGEMENT {
             return;
         }
@@ -190,7 +191,7 @@ impl Tally {
             if !value.is_empty() {
                 let key = DimensionKey {
                     site_id,
-                    event_type: event.event_type.clone(),
+                    event_type: &event.event_type,
                     dimension: dimension.name(),
                     day,
                     is_bot,
@@ -202,12 +203,12 @@ impl Tally {
         if !event.visitor_id.is_empty() {
             for (kind, hour) in [(SeenKind::DayVisitor, -1), (SeenKind::HourVisitor, hour)] {
                 let group = SeenGroup { site_id, day, kind, hour, is_bot };
-                self.seen.entry(group).or_default().insert(event.visitor_id.clone());
+                self.seen.entry(group).or_default().insert(&event.visitor_id);
             }
         }
         if !event.ip_key.is_empty() {
             let group = SeenGroup { site_id, day, kind: SeenKind::DayIp, hour: -1, is_bot };
-            self.seen.entry(group).or_default().insert(event.ip_key.clone());
+            self.seen.entry(group).or_default().insert(&event.ip_key);
             self.ip_hashes.entry(DayKey { site_id, day, is_bot }).or_default().push(event.ip_hash);
         }
     }
@@ -287,11 +288,11 @@ impl Tally {
     fn count_page(&mut self, session: &Session, dimension: Dimension, page: &str, by: i64) {
         let key = DimensionKey {
             site_id: session.site_id,
-            event_type: PAGE_VIEW.to_string(),
+            event_type: PAGE_VIEW,
             dimension: dimension.name(),
             day: session.day,
             is_bot: session.is_bot,
-            value: page.to_string(),
+            value: Cow::Owned(page.to_string()),
         };
         *self.dimensions.entry(key).or_default() += by;
     }

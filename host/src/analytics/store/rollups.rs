@@ -191,8 +191,8 @@ async fn open_sessions(
 
 /// Adds the batch's ids to the seen sets; the ones new there are the
 /// batch's new visitors and IPs.
-async fn count_new_ids(conn: &mut AnyConnection, tally: &mut Tally) -> Result<(), sqlx::Error> {
-    let mut groups: Vec<(SeenGroup, Vec<String>)> =
+async fn count_new_ids(conn: &mut AnyConnection, tally: &mut Tally<'_>) -> Result<(), sqlx::Error> {
+    let mut groups: Vec<(SeenGroup, Vec<&str>)> =
         std::mem::take(&mut tally.seen).into_iter().map(|(g, ids)| (g, ids.into_iter().collect())).collect();
     groups.sort_by_key(|(group, _)| *group);
     for (group, ids) in groups {
@@ -229,7 +229,7 @@ async fn count_new_ids(conn: &mut AnyConnection, tally: &mut Tally) -> Result<()
     Ok(())
 }
 
-async fn write_counts(conn: &mut AnyConnection, tally: &Tally) -> Result<(), sqlx::Error> {
+async fn write_counts(conn: &mut AnyConnection, tally: &Tally<'_>) -> Result<(), sqlx::Error> {
     let mut hourly: Vec<_> = tally.hourly.iter().collect();
     hourly.sort_by_key(|(k, _)| **k);
     let rows = hourly
@@ -283,11 +283,11 @@ async fn write_counts(conn: &mut AnyConnection, tally: &Tally) -> Result<(), sql
         .map(|(k, n)| {
             vec![
                 k.site_id.into(),
-                k.event_type.as_str().into(),
+                k.event_type.into(),
                 k.dimension.into(),
                 k.day.into(),
                 k.is_bot.into(),
-                k.value.as_str().into(),
+                k.value.as_ref().into(),
                 (*n).into(),
             ]
         })
@@ -299,7 +299,7 @@ async fn write_counts(conn: &mut AnyConnection, tally: &Tally) -> Result<(), sql
     Ok(())
 }
 
-async fn merge_sketches(conn: &mut AnyConnection, tally: &Tally) -> Result<(), sqlx::Error> {
+async fn merge_sketches(conn: &mut AnyConnection, tally: &Tally<'_>) -> Result<(), sqlx::Error> {
     let mut days: Vec<_> = tally.ip_hashes.iter().collect();
     days.sort_by_key(|(key, _)| **key);
     for (key, hashes) in days {
@@ -322,7 +322,7 @@ async fn merge_sketches(conn: &mut AnyConnection, tally: &Tally) -> Result<(), s
     Ok(())
 }
 
-async fn write_sessions(conn: &mut AnyConnection, tally: &Tally) -> Result<(), sqlx::Error> {
+async fn write_sessions(conn: &mut AnyConnection, tally: &Tally<'_>) -> Result<(), sqlx::Error> {
     let mut sessions: Vec<&Session> = tally.sessions.values().collect();
     sessions.sort_by(|a, b| (a.site_id, &a.session_id, a.started_at).cmp(&(b.site_id, &b.session_id, b.started_at)));
     let rows = sessions
