@@ -88,6 +88,8 @@ impl App {
             .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
         let db = Db::connect(config.database_url.as_deref(), &config.data_dir).await?;
         tracing::info!(engine = ?db.engine, "database ready");
+        // Before anything writes events: rows from before migration 0011.
+        crate::analytics::move_legacy_events(&db).await.map_err(StoreError::from)?;
         let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone(), &config.data_dir).await?);
         let clock = Clock::new(config.time_zone()?, config.clock_offset_secs);
         let meter = Arc::new(Meter::new(config.metering.clone(), clock, db.clone()));

@@ -129,8 +129,6 @@ impl Ingest {
         }
         let mut tx = self.db.pool.begin().await?;
         rollups::lock_writers(&mut tx, self.db.engine).await?;
-        // The insert comes first: on SQLite it takes the write lock before
-        // the rollups read what they change.
         store::insert(&mut tx, batch).await?;
         rollups::apply(&mut tx, batch, self.clock.tz()).await?;
         tx.commit().await

@@ -27,6 +27,8 @@ pub use config::AnalyticsConfig;
 pub use error::AnalyticsError;
 /// Which events a listing takes (the event list's query).
 pub use store::events::Filter as EventFilter;
+/// Run at start, before events are written (see the module).
+pub use store::legacy::move_legacy_events;
 
 use crate::http::routes::Route;
 use crate::surface::Surface;

@@ -3,27 +3,26 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::texts;
 use crate::analytics::event::Event;
 use crate::store::{Db, multi_row};
 
-const COLUMNS: &[&str] = &[
-    "id",
-    "site_id",
-    "session_id",
-    "user_id",
-    "ip",
-    "visitor_id",
+/// Columns stored as they are.
+const PLAIN: &[&str] =
+    &["id", "site_id", "created_at", "session_id", "user_id", "ip", "visitor_id", "is_bot", "duration_ms"];
+
+/// Columns stored as ids in `analytics_texts` (see [`texts`]).
+const TEXTS: &[&str] = &[
+    "event_type",
     "url",
     "referrer",
     "user_agent",
     "screen",
     "language",
-    "event_type",
     "event_value",
     "device",
     "browser",
     "os",
-    "is_bot",
     "country",
     "subdivision",
     "city",
@@ -34,9 +33,33 @@ const COLUMNS: &[&str] = &[
     "utm_source",
     "utm_medium",
     "utm_campaign",
-    "duration_ms",
-    "created_at",
 ];
+
+/// An event's texts, in [`TEXTS`] order.
+fn texts_of(e: &Event) -> [&str; 20] {
+    [
+        &e.event_type,
+        &e.url,
+        &e.referrer,
+        &e.user_agent,
+        &e.screen,
+        &e.language,
+        &e.event_value,
+        &e.device,
+        &e.browser,
+        &e.os,
+        &e.country,
+        &e.subdivision,
+        &e.city,
+        &e.isp,
+        &e.source,
+        &e.source_name,
+        &e.medium,
+        &e.utm_source,
+        &e.utm_medium,
+        &e.utm_campaign,
+    ]
+}
 
 /// Rows per INSERT statement: 29 parameters each stays far below SQLite's
 /// 32766 and PostgreSQL's 65535 parameter limits.
@@ -83,8 +106,10 @@ async fn add_to_counts(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Resu
     Ok(())
 }
 
-async fn insert_rows(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result<(), sqlx::Error> {
-    let names = COLUMNS;
+/// Writes the rows (their texts as ids) without touching the counts.
+pub(super) async fn insert_rows(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result<(), sqlx::Error> {
+    let ids = texts::resolve(conn, events.iter().flat_map(|e| texts_of(e).map(|text| (e.site_id, text)))).await?;
+    let names: Vec<&str> = PLAIN.iter().chain(TEXTS).copied().collect();
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO analytics_events ({}) VALUES {}",
@@ -96,33 +121,16 @@ async fn insert_rows(conn: &mut sqlx::AnyConnection, events: &[Event]) -> Result
             query = query
                 .bind(e.id)
                 .bind(e.site_id)
+                .bind(e.created_at)
                 .bind(&e.session_id)
                 .bind(&e.user_id)
                 .bind(&e.ip)
                 .bind(&e.visitor_id)
-                .bind(&e.url)
-                .bind(&e.referrer)
-                .bind(&e.user_agent)
-                .bind(&e.screen)
-                .bind(&e.language)
-                .bind(&e.event_type)
-                .bind(&e.event_value)
-                .bind(&e.device)
-                .bind(&e.browser)
-                .bind(&e.os)
                 .bind(i64::from(e.is_bot))
-                .bind(&e.country)
-                .bind(&e.subdivision)
-                .bind(&e.city)
-                .bind(&e.isp)
-                .bind(&e.source)
-                .bind(&e.source_name)
-                .bind(&e.medium)
-                .bind(&e.utm_source)
-                .bind(&e.utm_medium)
-                .bind(&e.utm_campaign)
-                .bind(e.duration_ms)
-                .bind(e.created_at);
+                .bind(e.duration_ms);
+            for text in texts_of(e) {
+                query = query.bind(ids.of(e.site_id, text));
+            }
         }
         query.execute(&mut *conn).await?;
     }
@@ -142,7 +150,9 @@ pub async fn existing_sites(db: &Db, site_ids: &[i64]) -> Result<std::collection
     Ok(existing)
 }
 
-fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
+/// An event from a row with every column by name and each text as text
+/// (the list's joins, or a legacy row).
+pub(super) fn event_from_row(row: &AnyRow) -> Result<Event, sqlx::Error> {
     Ok(Event {
         id: row.try_get("id")?,
         site_id: row.try_get("site_id")?,
@@ -203,9 +213,13 @@ pub async fn page(
         && filter.from_ms.is_none()
         && filter.to_ms.is_none();
     let total = if unfiltered { stored_count(db, site_id).await? } else { matching_count(db, site_id, filter).await? };
+    // Newest first by the time index; each text joined by its id (a page
+    // is at most 100 rows, so 20 primary-key lookups each).
     let sql = format!(
-        "SELECT {} FROM analytics_events WHERE {CONDITIONS} ORDER BY created_at DESC, id DESC LIMIT $7 OFFSET $8",
-        COLUMNS.join(", ")
+        "SELECT {} FROM analytics_events e {} WHERE {} ORDER BY e.created_at DESC, e.id DESC LIMIT $8 OFFSET $9",
+        selected_columns(),
+        text_joins(),
+        conditions()
     );
     let rows = sqlx::query(&sql)
         .bind(site_id)
@@ -214,12 +228,24 @@ pub async fn page(
         .bind(filter.event_type.clone())
         .bind(filter.from_ms)
         .bind(filter.to_ms)
+        .bind(filter.event_type.as_deref().map(texts::digest))
         .bind(limit)
         .bind(offset)
         .fetch_all(&db.pool)
         .await?;
     let events = rows.iter().map(event_from_row).collect::<Result<_, _>>()?;
     Ok((events, total))
+}
+
+/// Every column under its own name, texts as text.
+fn selected_columns() -> String {
+    let plain = PLAIN.iter().map(|c| format!("e.{c}"));
+    let texts = TEXTS.iter().map(|c| format!("COALESCE(t_{c}.text, '') AS {c}"));
+    plain.chain(texts).collect::<Vec<_>>().join(", ")
+}
+
+fn text_joins() -> String {
+    TEXTS.iter().map(|c| format!("LEFT JOIN analytics_texts t_{c} ON t_{c}.id = e.{c}")).collect::<Vec<_>>().join(" ")
 }
 
 /// The site's stored events, from the count the writer keeps (counting
@@ -234,26 +260,32 @@ async fn stored_count(db: &Db, site_id: i64) -> Result<i64, sqlx::Error> {
 
 /// How many of the site's events match `filter`, counted.
 async fn matching_count(db: &Db, site_id: i64, filter: &Filter) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM analytics_events WHERE {CONDITIONS}"))
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM analytics_events e WHERE {}", conditions()))
         .bind(site_id)
         .bind(filter.session_id.clone())
         .bind(filter.user_id.clone())
         .bind(filter.event_type.clone())
         .bind(filter.from_ms)
         .bind(filter.to_ms)
+        .bind(filter.event_type.as_deref().map(texts::digest))
         .fetch_one(&db.pool)
         .await
 }
 
-/// The event list's conditions. Absent filters match everything: `$n IS
-/// NULL OR column = $n` keeps one statement (and one plan) for every
-/// combination.
-const CONDITIONS: &str = "site_id = $1 \
-     AND ($2 IS NULL OR session_id = $2) \
-     AND ($3 IS NULL OR user_id = $3) \
-     AND ($4 IS NULL OR event_type = $4) \
-     AND ($5 IS NULL OR created_at >= $5) \
-     AND ($6 IS NULL OR created_at <= $6)";
+/// The event list's conditions on `e`. Absent filters match everything:
+/// `$n IS NULL OR column = $n` keeps one statement (and one plan) for every
+/// combination. The event type is looked up by its text (`$4`, digest `$7`).
+fn conditions() -> String {
+    format!(
+        "e.site_id = $1 \
+         AND ($2 IS NULL OR e.session_id = $2) \
+         AND ($3 IS NULL OR e.user_id = $3) \
+         AND ($4 IS NULL OR e.event_type = {}) \
+         AND ($5 IS NULL OR e.created_at >= $5) \
+         AND ($6 IS NULL OR e.created_at <= $6)",
+        texts::id_of("$1", "$7", "$4")
+    )
+}
 
 #[cfg(test)]
 mod tests {

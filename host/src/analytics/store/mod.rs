@@ -3,5 +3,7 @@
 //! `rollups.rs`, named by engine.
 
 pub mod events;
+pub mod legacy;
 pub mod rollups;
 pub mod sites;
+pub mod texts;

@@ -94,14 +94,22 @@ fn adding(table: &str, keys: &[&str], adds: &[&str]) -> String {
 }
 
 /// Makes rollup writers take turns: on PostgreSQL several replicas flush at
-/// once, and sessions and sketches are read, changed and written back.
-/// (SQLite has one writer at a time already.) Held until the transaction
-/// ends.
+/// once, and sessions, sketches and texts are read, changed and written
+/// back. Held until the transaction ends.
 pub async fn lock_writers(conn: &mut AnyConnection, engine: Engine) -> Result<(), sqlx::Error> {
-    if engine == Engine::Postgres {
+    match engine {
         // "WAYMARK" rollups; any constant the other products do not use.
-        sqlx::query("SELECT pg_advisory_xact_lock(7736737001)").execute(&mut *conn).await?;
-    }
+        Engine::Postgres => sqlx::query("SELECT pg_advisory_xact_lock(7736737001)").execute(&mut *conn).await?,
+        // SQLite has one writer at a time, but a transaction that reads
+        // first and writes later fails (it cannot upgrade a snapshot another
+        // writer has moved past): a write that changes nothing takes the
+        // write lock first, waiting its turn under the busy timeout.
+        Engine::Sqlite => {
+            sqlx::query("UPDATE id_blocks SET next_id = next_id WHERE name = 'analytics_events'")
+                .execute(&mut *conn)
+                .await?
+        }
+    };
     Ok(())
 }
 
@@ -352,6 +360,7 @@ async fn write_sessions(conn: &mut AnyConnection, tally: &Tally<'_>) -> Result<(
 /// The site's tables, for clearing its statistics.
 const TABLES: &[&str] = &[
     "analytics_events",
+    "analytics_texts",
     "analytics_event_counts",
     "analytics_hourly",
     "analytics_daily",
@@ -542,23 +551,31 @@ pub async fn recent(
     since_ms: i64,
     include_bots: bool,
 ) -> Result<(i64, Vec<(String, i64)>), sqlx::Error> {
+    use super::texts::{digest, id_of};
     let max_bot = i64::from(include_bots);
-    let visitors: i64 = sqlx::query_scalar(
+    let visitors: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(DISTINCT visitor_id) FROM analytics_events \
-         WHERE site_id = $1 AND created_at >= $2 AND is_bot <= $3 AND event_type <> 'engagement'",
-    )
+         WHERE site_id = $1 AND created_at >= $2 AND is_bot <= $3 AND event_type <> COALESCE({}, 0)",
+        id_of("$1", "$4", "$5")
+    ))
     .bind(site_id)
     .bind(since_ms)
     .bind(max_bot)
+    .bind(digest("engagement"))
+    .bind("engagement")
     .fetch_one(&db.pool)
     .await?;
-    let rows = sqlx::query(
-        "SELECT url, COUNT(*) AS views FROM analytics_events \
-         WHERE site_id = $1 AND created_at >= $2 AND is_bot <= $3 AND event_type = 'page_view' GROUP BY url",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT COALESCE(t.text, '') AS url, COUNT(*) AS views FROM analytics_events e \
+         LEFT JOIN analytics_texts t ON t.id = e.url \
+         WHERE e.site_id = $1 AND e.created_at >= $2 AND e.is_bot <= $3 AND e.event_type = {} GROUP BY t.text",
+        id_of("$1", "$4", "$5")
+    ))
     .bind(site_id)
     .bind(since_ms)
     .bind(max_bot)
+    .bind(digest("page_view"))
+    .bind("page_view")
     .fetch_all(&db.pool)
     .await?;
     let pages =
