@@ -21,6 +21,7 @@
 //!   cargo bench -p waymark --bench analytics
 //!   WAYMARK_BENCH_EVENTS=1000000 cargo bench -p waymark --bench analytics
 //!   WAYMARK_DATABASE_URL=postgres://… cargo bench -p waymark --bench analytics
+//!   WAYMARK_LOG=waymark::analytics::ingest=debug cargo bench …   (each batch's write)
 //!
 //! Targets (issue #11, 2 cores): ingest ≥ 100k events/s; summary and each
 //! ranking ≤ 10 ms p50 for a day, ≤ 50 ms for 30 days; RSS ≤ 300 MB;
@@ -373,6 +374,13 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
+    // `WAYMARK_LOG=waymark::analytics::ingest=debug` shows each batch's
+    // write, step by step.
+    let filter = std::env::var("WAYMARK_LOG").unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let total: usize = std::env::var("WAYMARK_BENCH_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
     let data = tempfile::tempdir().expect("a temporary directory");
     let geoip = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/geoip");
@@ -541,6 +549,9 @@ async fn load_day(analytics: &Arc<Analytics>, load: &Arc<Load>, user: i64, plann
                         Err(error) => panic!("event refused: {error}"),
                     }
                 }
+                // Each request is its own task in the server, so the
+                // flusher gets its turn between them: here too.
+                tokio::task::yield_now().await;
             }
         }));
     }

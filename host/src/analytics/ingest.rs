@@ -4,7 +4,8 @@
 //! An accepted event waits in a bounded buffer; every
 //! `analytics.flush_interval_ms` (and on shutdown) the buffer is written in
 //! one transaction of multi-row inserts. Ingest never waits for the
-//! database, except once per [`ID_BLOCK`] events to reserve ids. A full
+//! database: event ids come from blocks that the writer reserves inside
+//! its own transaction, ahead of need (see [`IdBlocks`]). A full
 //! buffer refuses new events (503 with `Retry-After`) instead of growing;
 //! a failed write keeps its events for the next flush. A crash loses at
 //! most the events accepted since the last flush.
@@ -18,8 +19,8 @@ use super::store::{events as store, rollups};
 use crate::clock::Clock;
 use crate::store::Db;
 
-/// Ids reserved per database round trip.
-pub const ID_BLOCK: i64 = 1000;
+/// Fewest ids reserved per database round trip.
+pub const ID_BLOCK: i64 = 10_000;
 
 /// The buffer is full: the event was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -32,10 +33,47 @@ pub struct Ingest {
     capacity: usize,
     interval: Duration,
     pending: Mutex<Vec<Event>>,
-    /// The ids this replica may still hand out: `next..end`.
-    ids: tokio::sync::Mutex<(i64, i64)>,
+    ids: Mutex<IdBlocks>,
+    /// Held while reserving ids outside a flush (at start, or when a burst
+    /// outran the blocks), so concurrent events make one round trip.
+    reserving: tokio::sync::Mutex<()>,
     /// When the rollups' bookkeeping was last pruned.
     pruned: Mutex<Option<std::time::Instant>>,
+}
+
+/// The ids this replica may still hand out: reserved blocks `start..end`,
+/// oldest first.
+///
+/// Reserving takes the database's write lock, which the batch writer holds
+/// for a whole flush: an event that had to reserve its own id would wait
+/// for the flush. So the writer tops the blocks up in its transaction
+/// (enough for twice the batch it just wrote) and events take ids from
+/// memory; only the first events, or a burst beyond that, reserve inline.
+#[derive(Debug, Default)]
+struct IdBlocks {
+    blocks: std::collections::VecDeque<(i64, i64)>,
+}
+
+impl IdBlocks {
+    fn take(&mut self) -> Option<i64> {
+        while let Some((start, end)) = self.blocks.front_mut() {
+            if start < end {
+                let id = *start;
+                *start += 1;
+                return Some(id);
+            }
+            self.blocks.pop_front();
+        }
+        None
+    }
+
+    fn available(&self) -> i64 {
+        self.blocks.iter().map(|(start, end)| end - start).sum()
+    }
+
+    fn add(&mut self, first: i64, count: i64) {
+        self.blocks.push_back((first, first + count));
+    }
 }
 
 /// How often old seen sets and closed sessions are deleted.
@@ -49,7 +87,8 @@ impl Ingest {
             capacity,
             interval,
             pending: Mutex::new(Vec::new()),
-            ids: tokio::sync::Mutex::new((0, 0)),
+            ids: Mutex::new(IdBlocks::default()),
+            reserving: tokio::sync::Mutex::new(()),
             pruned: Mutex::new(None),
         }
     }
@@ -60,14 +99,23 @@ impl Ingest {
 
     /// The next id for an event, unique across replicas.
     pub async fn next_id(&self) -> Result<i64, sqlx::Error> {
-        let mut ids = self.ids.lock().await;
-        if ids.0 >= ids.1 {
-            let first = store::reserve_ids(&self.db, ID_BLOCK).await?;
-            *ids = (first, first + ID_BLOCK);
+        if let Some(id) = self.ids().take() {
+            return Ok(id);
         }
-        let id = ids.0;
-        ids.0 += 1;
-        Ok(id)
+        let _turn = self.reserving.lock().await;
+        if let Some(id) = self.ids().take() {
+            return Ok(id);
+        }
+        let first = store::reserve_ids(&mut *self.db.pool.acquire().await?, ID_BLOCK).await?;
+        let mut ids = self.ids();
+        ids.add(first, ID_BLOCK);
+        Ok(ids.take().unwrap_or(first))
+    }
+
+    fn ids(&self) -> std::sync::MutexGuard<'_, IdBlocks> {
+        // Every change to the blocks is a single push or pop: a panic
+        // cannot leave them half-changed.
+        self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, Vec<Event>> {
@@ -127,11 +175,36 @@ impl Ingest {
         if batch.is_empty() {
             return Ok(());
         }
+        let started = std::time::Instant::now();
         let mut tx = self.db.pool.begin().await?;
         rollups::lock_writers(&mut tx, self.db.engine).await?;
+        let locked = started.elapsed();
         store::insert(&mut tx, batch).await?;
+        let inserted = started.elapsed();
         rollups::apply(&mut tx, batch, self.clock.tz()).await?;
-        tx.commit().await
+        let rolled_up = started.elapsed();
+        let wanted = 2 * i64::try_from(batch.len()).unwrap_or(i64::MAX / 4);
+        let top_up = match self.ids().available() {
+            available if available < wanted => Some(wanted.max(ID_BLOCK)),
+            _ => None,
+        };
+        let reserved = match top_up {
+            Some(count) => Some((store::reserve_ids(&mut tx, count).await?, count)),
+            None => None,
+        };
+        tx.commit().await?;
+        if let Some((first, count)) = reserved {
+            self.ids().add(first, count);
+        }
+        tracing::debug!(
+            events = batch.len(),
+            lock_ms = locked.as_millis(),
+            events_ms = (inserted - locked).as_millis(),
+            rollups_ms = (rolled_up - inserted).as_millis(),
+            total_ms = started.elapsed().as_millis(),
+            "analytics batch written"
+        );
+        Ok(())
     }
 
     /// Deletes, once an hour, the seen sets of days before yesterday (no
@@ -198,6 +271,35 @@ mod tests {
         ingest.flush().await;
         let (_, total) = events::page(db, site.id, &events::Filter::default(), 10, 0).await.unwrap();
         assert_eq!(total, 4);
+    }
+
+    #[test]
+    fn id_blocks_hand_out_each_id_once_in_order() {
+        let mut blocks = IdBlocks::default();
+        assert_eq!(blocks.take(), None);
+        blocks.add(10, 2);
+        blocks.add(50, 1);
+        assert_eq!(blocks.available(), 3);
+        assert_eq!([blocks.take(), blocks.take(), blocks.take(), blocks.take()], [Some(10), Some(11), Some(50), None]);
+    }
+
+    #[tokio::test]
+    async fn the_writer_reserves_ids_ahead_so_events_need_no_round_trip() {
+        let test = testing::sqlite().await;
+        let db = &test.db;
+        let owner = testing::user(db, "alice").await;
+        let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00005", 0).await.unwrap();
+        let ingest = Ingest::new(db.clone(), utc(), 100, Duration::from_secs(1));
+        let first = ingest.next_id().await.unwrap();
+        for _ in 1..ID_BLOCK {
+            ingest.next_id().await.unwrap();
+        }
+        assert_eq!(ingest.ids().available(), 0, "the first block is used up");
+        ingest.accept(Event { id: first, site_id: site.id, ..Event::default() }).unwrap();
+        ingest.flush().await;
+        assert_eq!(ingest.ids().available(), ID_BLOCK, "the flush reserved the next block");
+        let next = ingest.next_id().await.unwrap();
+        assert!(next >= first + ID_BLOCK, "a new block, not a reused id: {next}");
     }
 
     #[tokio::test]

@@ -67,12 +67,12 @@ const ROWS_PER_STATEMENT: usize = 200;
 
 /// Reserves `count` ids for this replica; returns the first. One row lock
 /// per block, so replicas never hand out the same id.
-pub async fn reserve_ids(db: &Db, count: i64) -> Result<i64, sqlx::Error> {
+pub async fn reserve_ids(conn: &mut sqlx::AnyConnection, count: i64) -> Result<i64, sqlx::Error> {
     let next: i64 = sqlx::query_scalar(
         "UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'analytics_events' RETURNING next_id",
     )
     .bind(count)
-    .fetch_one(&db.pool)
+    .fetch_one(conn)
     .await?;
     Ok(next - count)
 }
@@ -310,8 +310,10 @@ mod tests {
     async fn ids_never_repeat_and_batches_read_back_on_every_engine() {
         for test in testing::every_engine().await {
             let db = &test.db;
-            let first = reserve_ids(db, 1000).await.unwrap();
-            let second = reserve_ids(db, 1000).await.unwrap();
+            let mut conn = db.pool.acquire().await.unwrap();
+            let first = reserve_ids(&mut conn, 1000).await.unwrap();
+            let second = reserve_ids(&mut conn, 1000).await.unwrap();
+            drop(conn);
             assert_eq!(second, first + 1000, "blocks do not overlap");
 
             let owner = testing::user(db, "alice").await;
