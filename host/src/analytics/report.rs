@@ -251,7 +251,7 @@ impl Reports {
         let (visitors, urls) = rollups::recent(&self.db, site_id, since, include_bots).await?;
         let mut by_path: HashMap<String, i64> = HashMap::new();
         for (url, views) in urls {
-            *by_path.entry(path_of(&url)).or_default() += views;
+            *by_path.entry(path_of(&url).into_owned()).or_default() += views;
         }
         let mut pages: Vec<(String, i64)> = by_path.into_iter().collect();
         pages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -109,7 +109,7 @@ impl Dimension {
     /// dimension, and copies would be most of its tally's time.
     pub fn value_of(self, event: &Event) -> Cow<'_, str> {
         match self {
-            Url => Cow::Owned(path_of(&event.url)),
+            Url => path_of(&event.url),
             Referrer => external_referrer(event).map(strip_query).map(Cow::Borrowed).unwrap_or_default(),
             ReferrerDomain => {
                 external_referrer(event).and_then(host_of).map(without_www).map(Cow::Owned).unwrap_or_default()
@@ -161,7 +161,9 @@ fn strip_query(url: &str) -> &str {
 
 /// The path of a page URL: `https://example.com/a/b?x#y` → `/a/b`. A
 /// hash route (`#/…` or `#!/…`) is part of the page, so it stays.
-pub fn path_of(url: &str) -> String {
+/// Borrowed from `url` unless it has a hash route (the tally asks this of
+/// every page view).
+pub fn path_of(url: &str) -> Cow<'_, str> {
     let after_host = match url.split_once("://") {
         Some((_, rest)) => rest.find(['/', '?', '#']).map_or("", |at| &rest[at..]),
         None => url,
@@ -171,12 +173,11 @@ pub fn path_of(url: &str) -> String {
         None => (after_host, None),
     };
     let path = before_fragment.split('?').next().unwrap_or_default();
-    let mut path = if path.is_empty() { "/".to_string() } else { path.to_string() };
-    if let Some(route) = fragment.filter(|f| f.starts_with('/') || f.starts_with("!/")) {
-        path.push('#');
-        path.push_str(strip_query(route));
+    let path = if path.is_empty() { "/" } else { path };
+    match fragment.filter(|f| f.starts_with('/') || f.starts_with("!/")) {
+        Some(route) => Cow::Owned(format!("{path}#{}", strip_query(route))),
+        None => Cow::Borrowed(path),
     }
-    path
 }
 
 #[cfg(test)]

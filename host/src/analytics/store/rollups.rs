@@ -331,7 +331,7 @@ async fn merge_sketches(conn: &mut AnyConnection, tally: &Tally<'_>) -> Result<(
 }
 
 async fn write_sessions(conn: &mut AnyConnection, tally: &Tally<'_>) -> Result<(), sqlx::Error> {
-    let mut sessions: Vec<&Session> = tally.sessions.values().collect();
+    let mut sessions: Vec<&Session> = tally.sessions.iter().collect();
     sessions.sort_by(|a, b| (a.site_id, &a.session_id, a.started_at).cmp(&(b.site_id, &b.session_id, b.started_at)));
     let rows = sessions
         .into_iter()
