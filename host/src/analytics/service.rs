@@ -243,8 +243,10 @@ impl Analytics {
         let ip = if incoming.ip.is_empty() { client_ip } else { incoming.ip.parse().ok() };
         let place = ip.map(|ip| self.geo.locate(ip)).unwrap_or_default();
         let utm = |key: &str| query_value(&incoming.url, key);
-        let seen = self.enrich(&incoming, ip, &place).await;
-        let field = |name: &str| seen.get(name).cloned().unwrap_or_default();
+        let answers = self.enrich(&incoming, ip, &place).await;
+        // A later enricher's field wins.
+        let seen = |name: &str| answers.iter().rev().find_map(|answer| answer.get(name).cloned());
+        let field = |name: &str| seen(name).unwrap_or_default();
         let visitor_id = self.visitors.id(incoming.site_id, ip, &incoming.user_agent).await?;
         let (ip_key, ip_hash) = self.visitors.ip_ids(incoming.site_id, ip).await?;
         let session_id = if incoming.session_id.is_empty() { visitor_id.clone() } else { incoming.session_id.clone() };
@@ -267,10 +269,10 @@ impl Analytics {
             utm_source: utm("utm_source"),
             utm_medium: utm("utm_medium"),
             utm_campaign: utm("utm_campaign"),
-            country: seen.get("country").cloned().or(place.country).unwrap_or_default(),
-            subdivision: seen.get("subdivision").cloned().or(place.subdivision).unwrap_or_default(),
-            city: seen.get("city").cloned().or(place.city).unwrap_or_default(),
-            isp: seen.get("isp").cloned().or(place.isp).unwrap_or_default(),
+            country: seen("country").or(place.country).unwrap_or_default(),
+            subdivision: seen("subdivision").or(place.subdivision).unwrap_or_default(),
+            city: seen("city").or(place.city).unwrap_or_default(),
+            isp: seen("isp").or(place.isp).unwrap_or_default(),
             user_id: incoming.user_id,
             url: incoming.url,
             referrer: incoming.referrer,
@@ -292,7 +294,7 @@ impl Analytics {
     /// order (a later one's field wins). A failing or slow enricher (each
     /// call is bounded by its plugin's time limit) adds nothing and is
     /// counted in the admin listing; the event is recorded all the same.
-    async fn enrich(&self, incoming: &Incoming, ip: Option<IpAddr>, place: &Place) -> enricher::Enrichment {
+    async fn enrich(&self, incoming: &Incoming, ip: Option<IpAddr>, place: &Place) -> Vec<Arc<enricher::Enrichment>> {
         let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
         let event = enricher::Event {
             site_id: u64::try_from(incoming.site_id).unwrap_or_default(),
@@ -313,16 +315,16 @@ impl Analytics {
                 asn: place.asn,
             },
         };
-        let mut seen = enricher::Enrichment::new();
+        let mut answers = Vec::new();
         for handle in Enrichers::of(&self.plugins).in_order(&self.enricher_order) {
             match handle.enrich(&event, &self.enrichments).await {
-                Ok(fields) => seen.extend(fields),
+                Ok(fields) => answers.push(fields),
                 Err(error) => {
                     tracing::debug!(%error, plugin = handle.plugin_id(), "enricher failed; its fields stay empty")
                 }
             }
         }
-        seen
+        answers
     }
 
     /// One page of the user's site's events, newest first. Events are

@@ -113,6 +113,29 @@ impl Event {
         }
     }
 
+    /// Feeds the fields named in `reads` to `hasher`, each tagged with its
+    /// name (so equal texts in different fields hash apart).
+    fn hash_reads(&self, reads: &[String], hasher: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for field in reads {
+            field.hash(hasher);
+            match field.as_str() {
+                "site_id" => self.site_id.hash(hasher),
+                "session_id" => self.session_id.hash(hasher),
+                "user_id" => self.user_id.hash(hasher),
+                "ip" => self.ip.hash(hasher),
+                "user_agent" => self.user_agent.hash(hasher),
+                "url" => self.url.hash(hasher),
+                "referrer" => self.referrer.hash(hasher),
+                "screen" => self.screen.hash(hasher),
+                "event_type" => self.event_type.hash(hasher),
+                "event_value" => self.event_value.hash(hasher),
+                "geo" => self.geo.hash(hasher),
+                _ => {}
+            }
+        }
+    }
+
     /// The event with only the fields named in `reads` (the manifest's);
     /// the others empty.
     pub fn only(&self, reads: &[String]) -> Self {
@@ -140,8 +163,13 @@ impl Event {
 /// Only plugins that declare `reads` are cached (their answer cannot
 /// depend on anything else); a new build (hot swap) has a new hash, so its
 /// answers are its own. Failures are not cached.
+///
+/// The key is a 128-bit keyed hash of the build and the fields read, so
+/// a lookup copies nothing; the keys are random per process, so nobody
+/// can aim two inputs at one key, and by chance that is a 2^-100 affair.
 pub struct EnrichmentCache {
-    answers: moka::sync::Cache<(String, Event), Enrichment>,
+    answers: moka::sync::Cache<u128, Arc<Enrichment>>,
+    keys: [foldhash::quality::RandomState; 2],
 }
 
 impl EnrichmentCache {
@@ -150,10 +178,21 @@ impl EnrichmentCache {
             .max_capacity(capacity)
             .time_to_idle(std::time::Duration::from_secs(3600))
             .build();
-        Self { answers }
+        Self { answers, keys: Default::default() }
+    }
+
+    /// The key of `event`'s fields in `reads` for the build `sha256`.
+    fn key(&self, sha256: &str, event: &Event, reads: &[String]) -> u128 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let [high, low] = self.keys.each_ref().map(|keys| {
+            let mut hasher = keys.build_hasher();
+            sha256.hash(&mut hasher);
+            event.hash_reads(reads, &mut hasher);
+            hasher.finish()
+        });
+        (u128::from(high) << 64) | u128::from(low)
     }
 }
-
 /// The checked answer: enrichable field → value (the last value named wins).
 pub type Enrichment = BTreeMap<&'static str, String>;
 
@@ -207,13 +246,13 @@ impl EnricherHandle {
 
     /// The fields the plugin sets on `event`, checked; from `cache` when
     /// the plugin declares what it reads and has seen that before.
-    pub async fn enrich(&self, event: &Event, cache: &EnrichmentCache) -> Result<Enrichment, CallError> {
-        let Some(reads) = &self.loaded.manifest.reads else { return self.call(event.clone()).await };
-        let key = (self.loaded.sha256.clone(), event.only(reads));
+    pub async fn enrich(&self, event: &Event, cache: &EnrichmentCache) -> Result<Arc<Enrichment>, CallError> {
+        let Some(reads) = &self.loaded.manifest.reads else { return self.call(event.clone()).await.map(Arc::new) };
+        let key = cache.key(&self.loaded.sha256, event, reads);
         if let Some(answer) = cache.answers.get(&key) {
             return Ok(answer);
         }
-        let answer = self.call(key.1.clone()).await?;
+        let answer = Arc::new(self.call(event.only(reads)).await?);
         cache.answers.insert(key, answer.clone());
         Ok(answer)
     }
@@ -308,7 +347,10 @@ mod tests {
         let event = Event { user_agent: "curl/8.0".into(), ..Event::sample() };
         let cache = EnrichmentCache::new(100);
         let enriched = enrichers.get("shout").unwrap().enrich(&event, &cache).await.unwrap();
-        assert_eq!(enriched.into_iter().collect::<Vec<_>>(), [("browser", "CURL/8.0".to_string())]);
+        assert_eq!(
+            enriched.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>(),
+            [("browser", "CURL/8.0".to_string())]
+        );
 
         registry.install(registry.prepare(bytes, Source::Upload, "upload", 2).await.unwrap());
         let (statuses, _) = registry.statuses();
