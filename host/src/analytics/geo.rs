@@ -46,6 +46,24 @@ fn open(what: &str, path: Option<&Path>) -> Option<Reader<Vec<u8>>> {
     }
 }
 
+/// The part of a City record events use: decoding only this (not the
+/// location, postal code, continent, …) halves a lookup.
+#[derive(serde::Deserialize)]
+struct CityRecord<'a> {
+    #[serde(borrow, default)]
+    country: Named<'a>,
+    #[serde(borrow, default)]
+    subdivisions: Vec<Named<'a>>,
+    #[serde(borrow, default)]
+    city: Named<'a>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Named<'a> {
+    #[serde(borrow, default)]
+    names: geoip2::Names<'a>,
+}
+
 /// `names` in `locale`, else in English.
 fn name_in(names: &geoip2::Names<'_>, locale: &str) -> Option<String> {
     let localised = match locale {
@@ -79,7 +97,7 @@ impl Geo {
     /// Everything known about `ip`.
     pub fn locate(&self, ip: IpAddr) -> Place {
         let mut place = Place::default();
-        if let Some(city) = self.city.as_ref().and_then(|db| db.lookup(ip).ok()?.decode::<geoip2::City>().ok()?) {
+        if let Some(city) = self.city.as_ref().and_then(|db| db.lookup(ip).ok()?.decode::<CityRecord>().ok()?) {
             place.country = name_in(&city.country.names, &self.locale);
             place.subdivision = city.subdivisions.first().and_then(|s| name_in(&s.names, &self.locale));
             place.city = name_in(&city.city.names, &self.locale);

@@ -18,14 +18,20 @@ use crate::store::Db;
 pub struct Visitors {
     db: Db,
     clock: Clock,
-    /// The salt of the UTC day in use: (day, salt).
-    current: Mutex<Option<(String, [u8; 32])>>,
+    /// The salt of the UTC day in use: (days since 1970-01-01, salt).
+    current: Mutex<Option<(i64, [u8; 32])>>,
 }
 
-/// The UTC day of `clock`, `YYYY-MM-DD` (salts turn at midnight UTC
-/// whatever the server's time zone).
-fn utc_day(clock: &Clock) -> String {
-    clock.now().format("%Y-%m-%d").to_string()
+/// The UTC day of `clock`, in days since 1970-01-01 (salts turn at
+/// midnight UTC whatever the server's time zone).
+fn utc_day(clock: &Clock) -> i64 {
+    clock.now().timestamp().div_euclid(86_400)
+}
+
+/// `YYYY-MM-DD` of a [`utc_day`], as salts are stored.
+fn day_text(day: i64) -> String {
+    let date = chrono::DateTime::from_timestamp(day * 86_400, 0).unwrap_or_default();
+    date.format("%Y-%m-%d").to_string()
 }
 
 impl Visitors {
@@ -63,18 +69,19 @@ impl Visitors {
         Ok((key, stable))
     }
 
-    fn cached(&self, day: &str) -> Option<[u8; 32]> {
+    fn cached(&self, day: i64) -> Option<[u8; 32]> {
         let current = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        current.as_ref().filter(|(d, _)| d == day).map(|(_, salt)| *salt)
+        current.as_ref().filter(|(d, _)| *d == day).map(|(_, salt)| *salt)
     }
 
     /// Today's salt: from memory, else from the database (made there by
     /// whichever replica comes first).
     async fn salt(&self) -> Result<[u8; 32], sqlx::Error> {
-        let day = utc_day(&self.clock);
-        if let Some(salt) = self.cached(&day) {
+        let day_number = utc_day(&self.clock);
+        if let Some(salt) = self.cached(day_number) {
             return Ok(salt);
         }
+        let day = day_text(day_number);
         let mut fresh = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut fresh);
         sqlx::query(
@@ -91,7 +98,7 @@ impl Visitors {
             .await?;
         let mut salt = [0u8; 32];
         hex::decode_to_slice(&stored, &mut salt).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        *self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((day, salt));
+        *self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((day_number, salt));
         self.forget_old().await?;
         Ok(salt)
     }
