@@ -527,6 +527,7 @@ async fn load_day(analytics: &Arc<Analytics>, load: &Arc<Load>, user: i64, plann
             loop {
                 tokio::select! {
                     _ = tick.tick() => ingest.flush().await,
+                    () = ingest.wants_flush() => ingest.flush().await,
                     () = stop.notified() => break,
                 }
             }

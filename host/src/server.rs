@@ -205,8 +205,12 @@ impl App {
             let tallies = tallies.clone();
             async move { tallies.flush().await }
         });
-        let events = self.analytics.ingest();
-        tasks.every("analytics event flush", events.interval(), move || {
+        let (events, waker) = (self.analytics.ingest(), self.analytics.ingest());
+        let early = move || {
+            let waker = waker.clone();
+            async move { waker.wants_flush().await }
+        };
+        tasks.every_or_sooner("analytics event flush", events.interval(), early, move || {
             let events = events.clone();
             async move { events.flush().await }
         });

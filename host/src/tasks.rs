@@ -40,6 +40,18 @@ impl Tasks {
         F: Fn() -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send,
     {
+        self.every_or_sooner(name, interval, std::future::pending::<()>, job);
+    }
+
+    /// Runs `job` every `interval`, and also whenever `early` resolves
+    /// (the interval then starts again), until shutdown.
+    pub fn every_or_sooner<F, Fut, E, EFut>(&mut self, name: &'static str, interval: Duration, early: E, job: F)
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send,
+        E: Fn() -> EFut + Send + 'static,
+        EFut: Future<Output = ()> + Send,
+    {
         let stop = self.stop.clone();
         let handle = tokio::spawn(async move {
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
@@ -48,6 +60,10 @@ impl Tasks {
                     biased;
                     _ = stop.cancelled() => break,
                     _ = tick.tick() => job().await,
+                    () = early() => {
+                        job().await;
+                        tick.reset();
+                    }
                 }
             }
         });
@@ -111,5 +127,27 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(3500)).await;
         tasks.shutdown().await;
         assert_eq!(*log.lock().unwrap(), ["tick", "tick", "tick", "flush", "close"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_early_wake_runs_the_job_and_restarts_the_interval() {
+        let runs = Arc::new(Mutex::new(Vec::<u128>::new()));
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let start = tokio::time::Instant::now();
+        let mut tasks = Tasks::new();
+        let (log, waker) = (runs.clone(), wake.clone());
+        let early = move || {
+            let waker = waker.clone();
+            async move { waker.notified().await }
+        };
+        tasks.every_or_sooner("flush", Duration::from_secs(10), early, move || {
+            let log = log.clone();
+            async move { log.lock().unwrap().push(start.elapsed().as_millis()) }
+        });
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        wake.notify_one();
+        tokio::time::sleep(Duration::from_secs(14)).await;
+        tasks.shutdown().await;
+        assert_eq!(*runs.lock().unwrap(), [3000, 13000], "woken at 3 s, then 10 s later");
     }
 }

@@ -24,7 +24,8 @@ pub struct AnalyticsConfig {
     /// is stored empty and only the daily-salted visitor hash remains.
     pub store_ip: bool,
     /// How often accepted events are written to the database (and the most
-    /// a crash can lose). Events are also written on shutdown.
+    /// a crash can lose). Events are also written on shutdown, and as soon
+    /// as a quarter of `buffer_events` waits.
     pub flush_interval_ms: u64,
     /// Events accepted but not yet written, at most; past it `POST
     /// /api/events` answers 503 with `Retry-After` until the next flush.
