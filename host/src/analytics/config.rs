@@ -25,8 +25,12 @@ pub struct AnalyticsConfig {
     pub store_ip: bool,
     /// How often accepted events are written to the database (and the most
     /// a crash can lose). Events are also written on shutdown, and as soon
-    /// as a quarter of `buffer_events` waits.
+    /// as `flush_batch_events` wait.
     pub flush_interval_ms: u64,
+    /// Waiting events that start a write before the interval ends (0: only
+    /// the interval does): under load the writer starts sooner, and memory
+    /// holds one such batch being written rather than a whole buffer.
+    pub flush_batch_events: usize,
     /// Events accepted but not yet written, at most; past it `POST
     /// /api/events` answers 503 with `Retry-After` until the next flush.
     pub buffer_events: usize,
@@ -47,6 +51,7 @@ impl Default for AnalyticsConfig {
             geo_locale: "en".into(),
             store_ip: true,
             flush_interval_ms: 1000,
+            flush_batch_events: 25_000,
             buffer_events: 100_000,
             enrichers: vec!["user-agent".into(), "referrer".into()],
             check_origin: true,

@@ -39,15 +39,12 @@ pub struct Ingest {
     reserving: tokio::sync::Mutex<()>,
     /// When the rollups' bookkeeping was last pruned.
     pruned: Mutex<Option<std::time::Instant>>,
-    /// Woken when [`EARLY_FLUSH_SHARE`] of the buffer is pending.
+    /// Events waiting that ask for a write before the interval ends
+    /// (`analytics.flush_batch_events`; 0: never).
+    batch: usize,
+    /// Woken when `batch` events wait.
     early: tokio::sync::Notify,
 }
-
-/// A batch is written once this share of the buffer waits (1/4), without
-/// waiting for the interval: under heavy load the writer starts sooner,
-/// and memory holds a quarter of the buffer being written rather than all
-/// of it plus what arrives meanwhile.
-const EARLY_FLUSH_SHARE: usize = 4;
 
 /// The ids this replica may still hand out: reserved blocks `start..end`,
 /// oldest first.
@@ -88,7 +85,9 @@ impl IdBlocks {
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 impl Ingest {
-    pub fn new(db: Db, clock: Clock, capacity: usize, interval: Duration) -> Self {
+    /// A buffer of `capacity` events, written every `interval` and as soon
+    /// as `batch` wait (0: only on the interval).
+    pub fn new(db: Db, clock: Clock, capacity: usize, interval: Duration, batch: usize) -> Self {
         Self {
             db,
             clock,
@@ -98,6 +97,7 @@ impl Ingest {
             ids: Mutex::new(IdBlocks::default()),
             reserving: tokio::sync::Mutex::new(()),
             pruned: Mutex::new(None),
+            batch,
             early: tokio::sync::Notify::new(),
         }
     }
@@ -145,7 +145,7 @@ impl Ingest {
             return Err(BufferFull);
         }
         pending.push(event);
-        if pending.len() == (self.capacity / EARLY_FLUSH_SHARE).max(1) {
+        if pending.len() == self.batch {
             self.early.notify_one();
         }
         Ok(())
@@ -275,7 +275,7 @@ mod tests {
         let db = &test.db;
         let owner = testing::user(db, "alice").await;
         let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00001", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), utc(), 3, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 3, Duration::from_secs(1), 0);
         for at in 0..3 {
             let id = ingest.next_id().await.unwrap();
             ingest.accept(Event { id, site_id: site.id, created_at: at, ..Event::default() }).unwrap();
@@ -307,7 +307,7 @@ mod tests {
         let db = &test.db;
         let owner = testing::user(db, "alice").await;
         let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00005", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), utc(), 100, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 100, Duration::from_secs(1), 0);
         let first = ingest.next_id().await.unwrap();
         for _ in 1..ID_BLOCK {
             ingest.next_id().await.unwrap();
@@ -321,14 +321,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_quarter_full_buffer_asks_for_a_flush() {
+    async fn a_full_batch_asks_for_a_flush() {
         let test = testing::sqlite().await;
-        let ingest = Ingest::new(test.db.clone(), utc(), 8, Duration::from_secs(3600));
+        let ingest = Ingest::new(test.db.clone(), utc(), 8, Duration::from_secs(3600), 2);
         ingest.accept(Event::default()).unwrap();
         let asked = tokio::time::timeout(Duration::from_millis(50), ingest.wants_flush()).await;
-        assert!(asked.is_err(), "one of 8 is not enough");
+        assert!(asked.is_err(), "one is not a batch of two");
         ingest.accept(Event::default()).unwrap();
-        tokio::time::timeout(Duration::from_secs(10), ingest.wants_flush()).await.expect("2 of 8 ask for a flush");
+        tokio::time::timeout(Duration::from_secs(10), ingest.wants_flush()).await.expect("two are");
     }
 
     #[tokio::test]
@@ -338,7 +338,7 @@ mod tests {
         let owner = testing::user(db, "alice").await;
         let kept = sites::insert(db, owner, "k", "k.example", "tid-ingest-00002", 0).await.unwrap();
         let gone = sites::insert(db, owner, "g", "g.example", "tid-ingest-00003", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), utc(), 10, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 10, Duration::from_secs(1), 0);
         for site_id in [kept.id, gone.id, kept.id] {
             ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id, ..Event::default() }).unwrap();
         }
@@ -354,7 +354,7 @@ mod tests {
         let db = &test.db;
         let owner = testing::user(db, "alice").await;
         let site = sites::insert(db, owner, "s", "s.example", "tid-ingest-00004", 0).await.unwrap();
-        let ingest = Ingest::new(db.clone(), utc(), 10, Duration::from_secs(1));
+        let ingest = Ingest::new(db.clone(), utc(), 10, Duration::from_secs(1), 0);
         ingest.accept(Event { id: ingest.next_id().await.unwrap(), site_id: site.id, ..Event::default() }).unwrap();
         // The table is away (as a database that is down would be).
         sqlx::query("ALTER TABLE analytics_events RENAME TO away").execute(&db.pool).await.unwrap();

@@ -85,7 +85,7 @@ impl Analytics {
             plugins,
             enricher_order: config.enrichers.clone(),
             enrichments: enricher::EnrichmentCache::new(ENRICHMENT_CACHE),
-            ingest: Arc::new(Ingest::new(db.clone(), clock, config.buffer_events, interval)),
+            ingest: Arc::new(Ingest::new(db.clone(), clock, config.buffer_events, interval, config.flush_batch_events)),
             owners: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
             tracked: Cache::builder().max_capacity(100_000).time_to_live(OWNER_TTL).build(),
             check_origin: config.check_origin,
