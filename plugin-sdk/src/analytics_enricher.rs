@@ -21,6 +21,11 @@ pub use bindings::waymark::plugin::types::{LogLevel, Provided};
 /// A plugin that provides one or more analytics enrichers.
 pub trait AnalyticsEnricher {
     /// The enrichers this plugin provides: their keys and display names.
+    ///
+    /// The host calls this first on every new instance, as part of making
+    /// it and under the instantiation limit (seconds, not a call's
+    /// milliseconds): one-time setup, such as compiling a pattern list
+    /// into a `OnceLock`, belongs here, so no event's `enrich` pays for it.
     fn enrichers() -> Vec<Provided>;
 
     /// The fields to set on `event`. The host accepts only the event's

@@ -28,6 +28,12 @@
 //! Plugins are sandboxed: no files, network, clock or randomness, a memory
 //! cap and a time limit per call. An instance may be reused for many calls or
 //! thrown away after any of them, so keep no state between calls.
+//!
+//! Each new instance's first call is its listing (`themes`, `styles`,
+//! `rules`, `enrichers`), made while the host creates the instance and
+//! under the instantiation limit (seconds) rather than the call limit
+//! (tens of milliseconds). One-time setup, such as compiling a pattern list
+//! into a `OnceLock` cache, belongs there.
 
 // Used by every kind module; a build with no kind feature has none.
 #[cfg(any(feature = "counter-theme", feature = "qr-style", feature = "unshort-rule", feature = "analytics-enricher"))]

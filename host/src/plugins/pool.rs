@@ -9,8 +9,9 @@
 //! A new version is warmed before it is published ([`Pooled::warm`]): its
 //! pool is filled and each instance has made its first call, so a hot swap
 //! under load does not make the first requests pay for fresh instances.
-//! Instantiating has its own limit ([`INSTANTIATE_LIMIT`]); a call's time
-//! limit covers the guest call only.
+//! Instantiating, which includes the instance's `describe` call (where a
+//! plugin does its one-time setup), has its own limit
+//! ([`INSTANTIATE_LIMIT`]); a call's time limit covers the guest call only.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -192,7 +193,15 @@ impl<W: World> Pooled<W> {
         let mut store = self.runtime.store(self.id.clone(), self.limits);
         let limit = INSTANTIATE_LIMIT.max(self.limits.timeout);
         store.set_epoch_deadline(Limits { timeout: limit, ..self.limits }.deadline_ticks());
-        let outcome = tokio::time::timeout(limit + GRACE, W::instantiate(&self.pre, &mut store)).await;
+        // `describe` is each instance's first call and part of making it:
+        // a plugin does its one-time setup there (compiling patterns,
+        // building tables), so no request's call pays for it.
+        let made = async {
+            let bindings = W::instantiate(&self.pre, &mut store).await?;
+            bindings.describe(&mut store).await?;
+            Ok::<_, wasmtime::Error>(bindings)
+        };
+        let outcome = tokio::time::timeout(limit + GRACE, made).await;
         match outcome {
             Ok(Ok(bindings)) => Ok(Warm { store, bindings, calls: 0 }),
             Ok(Err(error)) => Err(self.classify(error, &store)),
@@ -205,20 +214,15 @@ impl<W: World> Pooled<W> {
         self.call(|bindings, store| bindings.describe(store)).await
     }
 
-    /// Fills the idle pool with instances that have each made one call
-    /// (`describe`, not counted in the stats), so the first requests after
-    /// a swap find warm instances. A failure here only means fewer warm
-    /// instances: the smoke test already judged the plugin.
+    /// Fills the idle pool with fresh instances (each has made its setup
+    /// call, `describe`, not counted in the stats), so the first requests
+    /// after a swap find warm instances. A failure here only means fewer
+    /// warm instances: the smoke test already judged the plugin.
     pub async fn warm(&self) {
         let wanted = self.settings.max_idle.saturating_sub(self.idle.lock().map_or(0, |idle| idle.len()));
         let mut ready = Vec::with_capacity(wanted);
         for _ in 0..wanted {
-            let Ok(mut warm) = self.instantiate().await else { break };
-            warm.store.set_epoch_deadline(self.limits.deadline_ticks());
-            let first = tokio::time::timeout(self.limits.timeout + GRACE, warm.bindings.describe(&mut warm.store));
-            if !matches!(first.await, Ok(Ok(_))) {
-                break;
-            }
+            let Ok(warm) = self.instantiate().await else { break };
             ready.push(warm);
         }
         for warm in ready {

@@ -29,6 +29,10 @@ pub struct UserAgent;
 
 impl AnalyticsEnricher for UserAgent {
     fn enrichers() -> Vec<Provided> {
+        // The host calls this first on each new instance, under the
+        // instantiation limit: compile the bot list now, not in the first
+        // event's call (which has only the call limit, tens of ms).
+        bots();
         vec![provided("user-agent", "User agent: device, browser, OS, bot")]
     }
 
@@ -49,11 +53,16 @@ impl AnalyticsEnricher for UserAgent {
 }
 
 /// Whether `ua` is a bot's: empty, or matched by the `isbot` list. The
-/// list is one regular expression, compiled on an instance's first call
-/// and kept (a cache, not state: the answer depends on `ua` alone).
+/// list is one regular expression, compiled when the host first asks the
+/// instance for its `enrichers` and kept (a cache, not state: the answer depends on `ua` alone).
 pub fn is_bot(ua: &str) -> bool {
+    ua.is_empty() || bots().is_bot(ua)
+}
+
+/// The compiled bot list, built on first use.
+fn bots() -> &'static isbot::Bots {
     static BOTS: OnceLock<isbot::Bots> = OnceLock::new();
-    ua.is_empty() || BOTS.get_or_init(isbot::Bots::default).is_bot(ua)
+    BOTS.get_or_init(isbot::Bots::default)
 }
 
 waymark_plugin_sdk::register_analytics_enricher!(UserAgent);

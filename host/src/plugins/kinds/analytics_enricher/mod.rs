@@ -358,6 +358,31 @@ mod tests {
         assert!(enrichers.get("shout").unwrap().enrich(&event, &cache).await.is_ok());
     }
 
+    /// Every new instance makes its listing call before any `enrich`: the
+    /// fixture fails an `enrich` on an instance that has not. With one call
+    /// per instance, each call here meets a fresh one, in turn and at once.
+    #[tokio::test]
+    async fn every_fresh_instance_is_set_up_before_its_first_call() {
+        use crate::plugins::{PluginsConfig, Registry, Source};
+        let config = PluginsConfig { recycle_after_calls: 1, pool_max_idle: 2, ..PluginsConfig::default() };
+        let registry = Registry::new(config).unwrap();
+        let bytes = waymark_test_artifacts::bytes("enricher-shout");
+        registry.install(registry.prepare(bytes, Source::Directory, "shout", 1).await.unwrap());
+        let enrichers = Enrichers { registry: &registry };
+        let shout = enrichers.get("shout").unwrap();
+        for n in 0..4 {
+            // A distinct user agent per call: no answer comes from the cache.
+            let event = Event { user_agent: format!("agent {n}"), ..Event::sample() };
+            let answer = shout.enrich(&event, &EnrichmentCache::new(100)).await;
+            assert!(answer.is_ok(), "call {n}: {answer:?}");
+        }
+        let events: Vec<Event> =
+            (0..6).map(|n| Event { user_agent: format!("together {n}"), ..Event::sample() }).collect();
+        let cache = EnrichmentCache::new(100);
+        let answers = futures_util::future::join_all(events.iter().map(|event| shout.enrich(event, &cache))).await;
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    }
+
     #[test]
     fn keeps_enrichable_fields_and_ignores_the_rest() {
         let kept = check(vec![field("browser", " Firefox 128 "), field("site_id", "9"), field("os", "Linux")]).unwrap();
