@@ -89,6 +89,10 @@ impl Db {
                     conn.execute("PRAGMA busy_timeout = 5000").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
+                    // Statement journals (a multi-row insert inside the
+                    // batch transaction keeps one) in memory, not a temp
+                    // file written and read back for every statement.
+                    conn.execute("PRAGMA temp_store = MEMORY").await?;
                     Ok(())
                 })
             }),
