@@ -47,7 +47,7 @@ fn measure(budget: Duration, mut f: impl FnMut(u64)) -> (Duration, u64) {
 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let runtime = Arc::new(Runtime::new().unwrap());
+    let runtime = Arc::new(Runtime::new(None).unwrap());
     let basic = waymark::plugins::builtin::component("counter-theme-basic").expect("the basic theme is built in");
     let component = runtime.compile(basic).unwrap();
     let limits = Limits { memory_bytes: 16 << 20, timeout: Duration::from_millis(50) };

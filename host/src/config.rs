@@ -245,6 +245,11 @@ impl Config {
         self.plugins.dir.clone().unwrap_or_else(|| self.data_dir.join("plugins"))
     }
 
+    /// Where compiled plugins are kept between starts.
+    pub fn plugin_cache_dir(&self) -> PathBuf {
+        self.plugins.cache_dir.clone().unwrap_or_else(|| self.data_dir.join("plugin-cache"))
+    }
+
     /// Base URL for links returned by the API, without a trailing slash;
     /// `None` when unset (the listen address may be `0.0.0.0` or port 0,
     /// which no client can use, so callers take the client's own origin).
@@ -345,6 +350,15 @@ mod tests {
     #[test]
     fn defaults_validate() {
         Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn compiled_plugins_are_kept_in_the_data_dir_unless_set() {
+        let config = Config { data_dir: "/srv/waymark".into(), ..Config::default() };
+        assert_eq!(config.plugin_cache_dir(), PathBuf::from("/srv/waymark/plugin-cache"));
+        let mut config = config;
+        config.plugins.cache_dir = Some("/var/cache/waymark".into());
+        assert_eq!(config.plugin_cache_dir(), PathBuf::from("/var/cache/waymark"));
     }
 
     #[test]

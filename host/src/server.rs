@@ -29,7 +29,7 @@ use crate::http::serve::serve;
 use crate::http::system_api::SystemApi;
 use crate::metering::Meter;
 use crate::plugins::admin_api::AdminPluginsApi;
-use crate::plugins::{LoadError, Plugins, Registry};
+use crate::plugins::{LoadError, Plugins, PluginsConfig, Registry};
 use crate::store::{Db, StoreError};
 use crate::tasks::Tasks;
 use crate::unshort::Unshortener;
@@ -98,7 +98,8 @@ impl App {
             .map_err(|source| StartError::DataDir { path: plugins_dir.display().to_string(), source })?;
         // Before the plugins: their smoke test rasterises every theme that draws text.
         crate::raster::fonts::preload();
-        let registry = Registry::new(config.plugins.clone())?;
+        let cache_dir = Some(config.plugin_cache_dir());
+        let registry = Registry::new(PluginsConfig { cache_dir, ..config.plugins.clone() })?;
         let plugins = Plugins::start(registry, db.clone(), plugins_dir).await;
         let flush_every = Duration::from_millis(config.counter.flush_interval_ms);
         let retention = Retention {

@@ -463,3 +463,49 @@ async fn a_listing_unlike_the_manifest_is_refused_in_the_guides_words() {
         assert!(!message.contains("describe"), "{file}: {body}");
     }
 }
+
+/// Compiled plugins are kept between starts: a restart loads them back
+/// instead of compiling, and a damaged entry is compiled again and replaced.
+#[tokio::test]
+async fn compiled_plugins_are_kept_between_starts() {
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap().to_string();
+    let entries = || -> Vec<(PathBuf, std::time::SystemTime)> {
+        let mut files: Vec<_> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                (entry.path(), entry.metadata().unwrap().modified().unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let server = Server::start_with(&[("WAYMARK_PLUGINS__CACHE_DIR", &cache_dir)]).await;
+    let token = server.admin_token().await;
+    let builtins = listing(&server, &token).await["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["source"] == "builtin")
+        .count();
+    let first = entries();
+    assert_eq!(first.len(), builtins, "one entry per built-in plugin, no temporary files: {first:?}");
+    assert!(first.iter().all(|(path, _)| path.extension().is_some_and(|e| e == "cwasm")), "{first:?}");
+    let (status, svg) = preview(&server, &token, "plain", 42).await;
+    assert_eq!(status, 200, "{svg}");
+
+    // Restarted: the entries are read, not written again.
+    let server = server.restart();
+    assert_eq!(entries(), first, "nothing compiled again");
+    assert_eq!(preview(&server, &token, "plain", 42).await, (200, svg.clone()));
+
+    // A damaged entry is refused, compiled again and replaced.
+    let (damaged, _) = &first[0];
+    std::fs::write(damaged, b"not machine code").unwrap();
+    let server = server.restart();
+    assert!(server.logs().contains("compiled plugin not usable"), "{}", server.logs());
+    assert_ne!(std::fs::read(damaged).unwrap(), b"not machine code", "replaced");
+    assert_eq!(entries().len(), builtins);
+    assert_eq!(preview(&server, &token, "plain", 42).await, (200, svg));
+}

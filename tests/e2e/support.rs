@@ -156,6 +156,9 @@ pub struct Server {
     logs: Arc<Mutex<Vec<String>>>,
 }
 
+/// The compiled-plugin cache of the suite's servers (a test may set its own).
+pub const SHARED_PLUGIN_CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/e2e-plugin-cache");
+
 impl Server {
     pub async fn start() -> Server {
         Self::start_with(&[]).await
@@ -200,6 +203,10 @@ impl Server {
         cmd.env("WAYMARK_LISTEN", "127.0.0.1:0")
             .env("WAYMARK_DATA_DIR", storage.data_dir.path())
             .env("WAYMARK_LOG", "info")
+            // Every server of the suite shares one cache of compiled
+            // plugins: compiling the built-in ones anew would cost each
+            // test seconds.
+            .env("WAYMARK_PLUGINS__CACHE_DIR", SHARED_PLUGIN_CACHE)
             .env("NO_COLOR", "1");
         if let Some(db) = &storage.db {
             cmd.env("WAYMARK_DATABASE_URL", &db.url);

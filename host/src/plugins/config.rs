@@ -20,6 +20,11 @@ pub struct PluginsConfig {
     /// watcher never sees half a file).
     pub dir: Option<PathBuf>,
     pub watch_interval_ms: u64,
+    /// Directory where compiled plugins (machine code) are kept, so a
+    /// restart skips compiling them; unset: `<data_dir>/plugin-cache`.
+    /// Entries are named by the plugin's digest and the server build, and
+    /// may be deleted at any time.
+    pub cache_dir: Option<PathBuf>,
     /// How often a replica looks for plugins uploaded or switched on/off by
     /// another replica sharing the database.
     pub sync_interval_ms: u64,
@@ -43,6 +48,7 @@ impl Default for PluginsConfig {
             builtin: true,
             dir: None,
             watch_interval_ms: 1000,
+            cache_dir: None,
             sync_interval_ms: 2000,
             max_memory_mib: 16,
             max_call_ms: 50,

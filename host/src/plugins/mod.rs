@@ -16,6 +16,7 @@
 
 pub mod admin_api;
 pub mod builtin;
+mod compiled_cache;
 mod config;
 mod error;
 pub mod kind;

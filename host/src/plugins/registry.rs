@@ -124,9 +124,11 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// A registry compiling with `config.cache_dir` as its cache of
+    /// compiled plugins (none if unset).
     pub fn new(config: PluginsConfig) -> Result<Self, LoadError> {
         Ok(Self {
-            runtime: Arc::new(Runtime::new()?),
+            runtime: Arc::new(Runtime::new(config.cache_dir.clone())?),
             config,
             state: Mutex::new(State::default()),
             snapshot: ArcSwap::from_pointee(Snapshot::default()),

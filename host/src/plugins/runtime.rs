@@ -14,6 +14,7 @@ use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, ResourceLimiter, Store};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use super::compiled_cache::CompiledCache;
 use super::error::LoadError;
 
 /// How often the engine's epoch advances. A call's time limit is counted in
@@ -22,10 +23,14 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 
 pub struct Runtime {
     engine: Engine,
+    /// Where compiled plugins are kept between starts (none: compile every
+    /// time).
+    compiled: Option<CompiledCache>,
 }
 
 impl Runtime {
-    pub fn new() -> Result<Self, LoadError> {
+    /// An engine; compiled plugins are kept in `cache_dir` if given.
+    pub fn new(cache_dir: Option<std::path::PathBuf>) -> Result<Self, LoadError> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         // Calls are async (see `pool`): WASI's host side awaits instead of
@@ -47,16 +52,26 @@ impl Runtime {
                 }
             })
             .map_err(|e| LoadError::Storage(format!("epoch ticker: {e}")))?;
-        Ok(Self { engine })
+        let compiled = cache_dir.map(|dir| CompiledCache::new(dir, &engine));
+        Ok(Self { engine, compiled })
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
 
-    /// Compiles a component (the expensive step: tens of milliseconds).
+    /// Compiles a component (the expensive step: tens of milliseconds to
+    /// seconds), or loads what an earlier compile of the same bytes kept.
     pub fn compile(&self, bytes: &[u8]) -> Result<Component, LoadError> {
-        Component::from_binary(&self.engine, bytes).map_err(|e| LoadError::NotAComponent(format!("{e:#}")))
+        if let Some(component) = self.compiled.as_ref().and_then(|cache| cache.load(&self.engine, bytes)) {
+            return Ok(component);
+        }
+        let component =
+            Component::from_binary(&self.engine, bytes).map_err(|e| LoadError::NotAComponent(format!("{e:#}")))?;
+        if let Some(cache) = &self.compiled {
+            cache.store(bytes, &component);
+        }
+        Ok(component)
     }
 
     /// A linker with the empty WASI context every plugin may import.
